@@ -1,0 +1,222 @@
+"""Diplomacy facts: talks, meetings, calls, summits and agreements with venue, parties and heads.
+
+Rule families:
+  kind_of          "peace talks", "met", "phone call", "summit", "agreed"
+  venue_of         "talks in Geneva", "the Geneva talks", "met at the White House"
+  heads_of         "delegation is led by X", "headed by X", "chief negotiator X", "X spoke with Y"
+  status_of        planned ("will", "next week"), ongoing ("are taking place"), held, past
+  duration_of      "lasted about six hours", "a 40-minute call"
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from extractors import gazetteer
+from extractors.numbers import parse_number, qualifier_of
+from extractors.types import Diplomacy, Evidence
+
+KINDS = (
+    ("call", re.compile(r"\b(phone call|telephone (?:call|conversation)|phone conversation|call with|"
+                        r"spoke (?:by phone|on the phone|with)|held a call|video call|(?:a|the) call\b)", re.I)),
+    ("summit", re.compile(r"\bsummit\b", re.I)),
+    ("peace_talks", re.compile(r"\b(peace talks|talks|negotiations|negotiating round|round of (?:talks|negotiations))\b", re.I)),
+    ("meeting", re.compile(r"\b(met|meet|meeting|meetings|meets|hosted|consultations)\b", re.I)),
+    ("agreement", re.compile(r"\b(agreed (?:to|on)|agreement|signed a deal|signed an?|memorandum|accord)\b", re.I)),
+)
+PLANNED = re.compile(r"\b(will|would|to be held|to hold|to meet|next (?:week|month|round)|is expected|are expected|"
+                     r"plans? to|planned|scheduled|upcoming|set to|due to|tomorrow|later this)\b", re.I)
+ONGOING = re.compile(r"\b(are taking place|is taking place|under way|underway|ongoing|continue[sd]?|"
+                     r"are being held|is being held|began|begin|started|opened|first day|second day)\b", re.I)
+PAST = re.compile(r"\b(last (?:year|month)|previous round|earlier round|first round|in (?:january|february|march|"
+                  r"april|may|june|july|august|september|october|november|december)|weeks? ago|months? ago|"
+                  r"years? ago|had (?:met|held))\b", re.I)
+HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|head of (?:the )?delegation|"
+                      r"delegation head|chaired by)\b", re.I)
+DURATION = re.compile(r"\b(?:lasted|lasting|went on for|stretched (?:beyond|over|for)|for)\s+((?:about|around|nearly|"
+                      r"almost|more than|over|less than|under|some|just over|beyond)\s+)?(\w+(?:-\w+)?)\s+(hours?|minutes?)\b"
+                      r"|\b(\w+)[- ](hour|minute)\s+(?:talks|meeting|call|session|conversation)", re.I)
+VENUE_PREP = re.compile(r"\b(in|at)\s+(?:the\s+)?$", re.I)
+
+
+@dataclass
+class Candidate:
+    kind: str
+    sentence: int
+    span: Span
+    venue: str | None = None
+    parties: list[str] = field(default_factory=list)
+    heads: dict[str, str] = field(default_factory=dict)
+    status: str | None = None
+    duration: float | None = None
+
+
+def kind_of(text: str) -> str | None:
+    for kind, pattern in KINDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def venue_of(doc: Doc, sent: Span) -> str | None:
+    """A city named as where the talks are: "in Geneva", "Geneva talks", "at the White House"."""
+    for ent in sent.ents:
+        if ent.label_ not in ("PLACE", "COUNTRY"):
+            continue
+        before = doc[max(sent.start, ent.start - 2):ent.start].text + " "
+        after = doc[ent.end:min(sent.end, ent.end + 2)].text.lower()
+        talkish = re.match(r"^(peace )?(talks|negotiations|meeting|summit|round|format|process)", after)
+        if ent.label_ == "COUNTRY" and not VENUE_PREP.search(before):
+            continue
+        if VENUE_PREP.search(before) or talkish:
+            rec = gazetteer.lookup(ent.text)
+            return rec.name if rec else ent.text
+    return None
+
+
+def status_of(text: str) -> str:
+    if PAST.search(text):
+        return "past"
+    if PLANNED.search(text):
+        return "planned"
+    if ONGOING.search(text):
+        return "ongoing"
+    return "held"
+
+
+def duration_of(text: str) -> float | None:
+    m = DURATION.search(text)
+    if not m:
+        return None
+    raw, unit = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+    value = parse_number(raw or "")
+    if value is None:
+        return None
+    return float(value) if unit.lower().startswith("hour") else round(value / 60, 2)
+
+
+def person_countries(doc: Doc) -> dict[str, str]:
+    """Person (full name) -> country, from "Russian President Vladimir Putin", "Ukraine's Umerov"."""
+    out: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        window = doc[max(ent.sent.start, ent.start - 5):ent.start]
+        for side in reversed([e for e in window.ents if e.label_ in ("COUNTRY", "DEMONYM")]):
+            country = gazetteer.country_of_name(side.text)
+            if country:
+                out.setdefault(ent.text, country)
+                break
+        else:
+            after = doc[ent.end:min(ent.sent.end, ent.end + 6)]
+            for side in after.ents:
+                if side.label_ in ("COUNTRY", "DEMONYM") and gazetteer.country_of_name(side.text):
+                    out.setdefault(ent.text, gazetteer.country_of_name(side.text))
+                    break
+    return out
+
+
+def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> dict[str, str]:
+    """Delegation heads stated in one sentence."""
+    heads: dict[str, str] = {}
+    text = sent.text
+    for cue in HEAD_CUE.finditer(text):
+        cue_char = sent.start_char + cue.start()
+        person = _nearest_person(sent, cue_char, after=cue.group(1).lower().endswith("by") or "negotiator" in cue.group(1).lower())
+        if person is None:
+            continue
+        country = _country_near(doc, sent, cue_char) or nationality.get(_full(person, nationality))
+        if country:
+            heads.setdefault(country, _full(person, nationality))
+    if kind == "call" and not heads:
+        persons = [e for e in sent.ents if e.label_ == "PERSON"]
+        for p in persons:
+            country = nationality.get(_full(p, nationality))
+            if country:
+                heads.setdefault(country, _full(p, nationality))
+        if len(heads) < 2:
+            heads = {}
+    return heads
+
+
+def _full(person: Span, nationality: dict[str, str]) -> str:
+    text = person.text
+    if " " not in text:
+        for full in nationality:
+            if full.split()[-1] == text:
+                return full
+    return text
+
+
+def _nearest_person(sent: Span, char: int, after: bool) -> Span | None:
+    persons = [e for e in sent.ents if e.label_ == "PERSON"]
+    if after:
+        following = [p for p in persons if p.start_char >= char]
+        if following:
+            return min(following, key=lambda p: p.start_char - char)
+    preceding = [p for p in persons if p.end_char <= char]
+    return max(preceding, key=lambda p: p.end_char) if preceding else None
+
+
+def _country_near(doc: Doc, sent: Span, char: int) -> str | None:
+    sides = [e for e in sent.ents if e.label_ in ("COUNTRY", "DEMONYM") and e.end_char <= char]
+    if sides:
+        return gazetteer.country_of_name(sides[-1].text)
+    return None
+
+
+def parties_of(sent: Span) -> list[str]:
+    out = []
+    for ent in sent.ents:
+        if ent.label_ in ("COUNTRY", "DEMONYM", "ACTOR") or (ent.label_ == "PLACE" and ent.text in gazetteer.CAPITALS):
+            country = gazetteer.country_of_name(ent.text)
+            if country and country not in out:
+                out.append(country)
+    return out
+
+
+FORMATS = re.compile(r"\b(trilateral|bilateral|multilateral|direct|indirect)\b", re.I)
+
+
+def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
+    """Diplomacy events of a document, merged by kind and venue."""
+    nationality = person_countries(doc)
+    cands: list[Candidate] = []
+    for n, sent in enumerate(doc.sents):
+        kind = kind_of(sent.text)
+        if kind is None:
+            continue
+        cand = Candidate(kind, n, sent, venue_of(doc, sent), parties_of(sent),
+                         heads_of(doc, sent, nationality, kind), status_of(sent.text), duration_of(sent.text))
+        cands.append(cand)
+    return [_to_fact(c, doc) for c in _merge(cands)]
+
+
+def _merge(cands: list[Candidate]) -> list[Candidate]:
+    merged: list[Candidate] = []
+    for c in cands:
+        same = next((m for m in merged if m.kind == c.kind and (m.venue == c.venue or c.venue is None or m.venue is None)), None)
+        if same is None:
+            # heads or venue alone, in a sentence naming no event kind of its own, join the last event
+            merged.append(c)
+            continue
+        same.venue = same.venue or c.venue
+        same.parties += [p for p in c.parties if p not in same.parties]
+        for k, v in c.heads.items():
+            same.heads.setdefault(k, v)
+        same.duration = same.duration or c.duration
+        if same.status in ("held", None) and c.status in ("ongoing", "planned"):
+            same.status = same.status or c.status
+    return [m for m in merged if m.venue or m.heads or (len(m.parties) >= 2 and m.kind != "agreement")]
+
+
+def _to_fact(c: Candidate, doc: Doc) -> Diplomacy:
+    formats = tuple(dict.fromkeys(f.lower() for f in FORMATS.findall(doc.text) if f.lower() in ("trilateral", "bilateral")))
+    parties = list(c.parties)
+    for country in c.heads:
+        if country not in parties:
+            parties.append(country)
+    ev = Evidence(c.sentence, c.span.start_char, c.span.end_char, f"diplomacy_{c.kind}", 0.7 if c.venue else 0.5)
+    return Diplomacy(c.kind, c.venue, tuple(parties), formats, tuple(c.heads.items()), c.duration, c.status, ev)

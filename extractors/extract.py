@@ -1,0 +1,101 @@
+"""The extraction facade: Documents in, Facts out, batched through `nlp.pipe`."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+
+from spacy.tokens import Doc
+
+from extractors import attacks, diplomacy, gazetteer
+from extractors.pipeline import build_nlp
+from extractors.types import Document, Entity, Evidence, Facts, Place
+
+MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
+NAME_VARIANTS = {"Zelenskyy": "Zelensky", "Zelenskiy": "Zelensky", "Umierov": "Umerov"}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class Extractor:
+    """Rule-based fact extraction over a spaCy pipeline (blank English by default)."""
+
+    def __init__(self, model: str = "blank"):
+        self.model = model
+        self.nlp = build_nlp(model)
+        self.name = f"newswatch-rules/{model}"
+
+    def extract(self, docs: Iterable[Document], batch_size: int = 64) -> Iterator[Facts]:
+        docs = list(docs) if not isinstance(docs, list) else docs
+        texts = (_text_of(d) for d in docs)
+        for document, doc in zip(docs, self.nlp.pipe(texts, batch_size=batch_size)):
+            yield self.facts(document, doc)
+
+    def facts(self, document: Document, doc: Doc) -> Facts:
+        sents = attacks.sentence_infos(doc)
+        mentions = attacks.weapon_mentions(doc, sents)
+        hits = attacks.casualties(sents)
+        is_new, confidence = attacks.is_new_attack(doc, sents, mentions, hits)
+        day = attack_day(doc.text, document.published)
+        found = attacks.build_attacks(doc, sents, mentions, hits, day) if is_new else []
+        return Facts(
+            doc_id=document.id, is_new_attack_report=is_new and bool(found), attacks=tuple(found),
+            diplomacy=tuple(diplomacy.diplomacy_facts(doc)), persons=tuple(persons(doc)),
+            places=tuple(all_places(doc)), extractor=self.name, attack_confidence=confidence,
+        )
+
+
+def _text_of(d: Document) -> str:
+    text = d.text[:MAX_CHARS]
+    if d.title and not text.startswith(d.title):
+        return text  # title is kept apart so that spans index the stored text
+    return text
+
+
+def persons(doc: Doc) -> list[Entity]:
+    """PERSON mentions, normalised to the fullest form seen (surname-only mentions folded in)."""
+    full: dict[str, str] = {}
+    out: list[Entity] = []
+    index = {sent.start: n for n, sent in enumerate(doc.sents)}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = " ".join(NAME_VARIANTS.get(w, w) for w in ent.text.split())
+        last = name.split()[-1]
+        if " " in name:
+            full.setdefault(last, name)
+        name = full.get(last, name)
+        ev = Evidence(index.get(ent.sent.start, 0), ent.start_char, ent.end_char, "person_rules", 0.6)
+        out.append(Entity("person", ent.text, name, ev))
+    return out
+
+
+def all_places(doc: Doc) -> list[Place]:
+    index = {sent.start: n for n, sent in enumerate(doc.sents)}
+    seen: set[str] = set()
+    out: list[Place] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PLACE", "REGION"):
+            continue
+        place = attacks.place_of(ent, index.get(ent.sent.start, 0))
+        key = gazetteer.ascii_key(place.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(place)
+    return out
+
+
+def attack_day(text: str, published: datetime | None) -> date | None:
+    """The day of the strike resolved against publication: "overnight" = the night before, weekdays back."""
+    if published is None:
+        return None
+    pub = published.date()
+    low = text[:2000].lower()
+    m = re.search(r"\b(?:on|last|overnight (?:on|into))\s+(" + "|".join(WEEKDAYS) + r")\b", low)
+    if m:
+        back = (pub.weekday() - WEEKDAYS.index(m.group(1))) % 7
+        return pub - timedelta(days=back)
+    if re.search(r"\b(overnight|last night)\b", low):
+        return pub - timedelta(days=1) if published.hour < 12 else pub
+    if "yesterday" in low:
+        return pub - timedelta(days=1)
+    return pub

@@ -1,0 +1,126 @@
+"""Word families the rules are built from. Each family is a small named function or table.
+
+Weapon models carry their category; generic heads ("drones", "cruise missiles") are resolved
+from the words in front of them.
+"""
+from __future__ import annotations
+
+import re
+
+# model surface form -> (canonical model, category)
+WEAPON_MODELS: dict[str, tuple[str, str]] = {
+    "Shahed": ("Shahed", "drone"), "Shaheds": ("Shahed", "drone"), "Shahed-136": ("Shahed", "drone"),
+    "Shahed-131": ("Shahed", "drone"), "Shahed-238": ("Shahed", "drone"), "Geran": ("Geran", "drone"),
+    "Geran-2": ("Geran", "drone"), "Geran-3": ("Geran", "drone"), "Gerbera": ("Gerbera", "drone"),
+    "Lancet": ("Lancet", "drone"), "Orlan": ("Orlan", "drone"), "Bayraktar": ("Bayraktar", "drone"),
+    "Kh-101": ("Kh-101", "cruise_missile"), "Kh-555": ("Kh-555", "cruise_missile"),
+    "Kh-55": ("Kh-55", "cruise_missile"), "Kh-59": ("Kh-59", "cruise_missile"),
+    "Kh-59/69": ("Kh-59/69", "cruise_missile"), "Kh-69": ("Kh-69", "cruise_missile"),
+    "Kh-22": ("Kh-22", "cruise_missile"), "Kh-32": ("Kh-32", "cruise_missile"),
+    "Kh-31P": ("Kh-31P", "missile"), "Kh-31": ("Kh-31", "missile"), "Kh-47M2": ("Kinzhal", "ballistic_missile"),
+    "Kalibr": ("Kalibr", "cruise_missile"), "Kalibrs": ("Kalibr", "cruise_missile"),
+    "Iskander-K": ("Iskander-K", "cruise_missile"), "Iskander-M": ("Iskander-M", "ballistic_missile"),
+    "Iskander": ("Iskander", "ballistic_missile"), "Iskanders": ("Iskander", "ballistic_missile"),
+    "KN-23": ("KN-23", "ballistic_missile"), "KN-24": ("KN-24", "ballistic_missile"),
+    "Kinzhal": ("Kinzhal", "ballistic_missile"), "Kinzhals": ("Kinzhal", "ballistic_missile"),
+    "Zircon": ("Zircon", "cruise_missile"), "Tsirkon": ("Zircon", "cruise_missile"),
+    "Oreshnik": ("Oreshnik", "ballistic_missile"), "Onyx": ("Oniks", "cruise_missile"),
+    "Oniks": ("Oniks", "cruise_missile"), "S-300": ("S-300", "missile"), "S-400": ("S-400", "missile"),
+    "Tochka-U": ("Tochka-U", "ballistic_missile"), "Storm Shadow": ("Storm Shadow", "cruise_missile"),
+    "ATACMS": ("ATACMS", "ballistic_missile"), "Neptune": ("Neptune", "cruise_missile"),
+    "Flamingo": ("Flamingo", "cruise_missile"), "Burkan": ("Burkan", "ballistic_missile"),
+    "Fattah": ("Fattah", "ballistic_missile"), "Kheibar": ("Kheibar", "ballistic_missile"),
+    "Katyusha": ("Katyusha", "rocket"), "Katyushas": ("Katyusha", "rocket"), "Grad": ("Grad", "rocket"),
+    "Qassam": ("Qassam", "rocket"), "Falaq": ("Falaq", "rocket"), "HIMARS": ("HIMARS", "rocket"),
+    "KAB": ("KAB", "glide_bomb"), "KABs": ("KAB", "glide_bomb"), "FAB-500": ("FAB-500", "glide_bomb"),
+    "FAB-1500": ("FAB-1500", "glide_bomb"), "FAB-3000": ("FAB-3000", "glide_bomb"),
+    "UMPB D-30": ("UMPB D-30", "glide_bomb"),
+}
+
+# generic head noun (lower case) -> category
+WEAPON_HEADS: dict[str, str] = {
+    "drone": "drone", "drones": "drone", "uav": "drone", "uavs": "drone", "uas": "drone",
+    "missile": "missile", "missiles": "missile", "rocket": "rocket", "rockets": "rocket",
+    "projectile": "rocket", "projectiles": "rocket", "shell": "artillery", "shells": "artillery",
+    "bomb": "glide_bomb", "bombs": "glide_bomb", "munition": "drone", "munitions": "drone",
+}
+
+# words in front of a head that refine its category
+CATEGORY_MODIFIERS: dict[str, str] = {
+    "cruise": "cruise_missile", "ballistic": "ballistic_missile", "hypersonic": "missile",
+    "glide": "glide_bomb", "guided": "glide_bomb", "aerial": "glide_bomb", "artillery": "artillery",
+    "mortar": "artillery", "anti-ship": "cruise_missile",
+}
+
+# modifiers that remove a count from the launched/intercepted tallies
+DECOY_WORDS = frozenset({"decoy", "decoys", "imitation", "imitator", "dummy", "simulator", "gerbera", "gerberas"})
+
+INTERCEPT_WORDS = re.compile(
+    r"\b(shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|intercept(?:ed|ing|s|ion)?|"
+    r"destroy(?:ed|ing|s)?|neutrali[sz](?:ed|ing)|suppressed|repelled|brought\s+down|taken\s+down|"
+    r"knocked\s+out|were\s+downed|was\s+downed)\b",
+    re.IGNORECASE,
+)
+LAUNCH_WORDS = re.compile(
+    r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|attack(?:ed|ing)?\s+with|"
+    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|total\s+of|including|involv(?:ed|ing)|"
+    r"comprised|consisted|wave\s+of|unleashed|salvo|attack(?:ed|s)?|strik(?:e|es|ing)|targeting|"
+    r"were\s+detected|tracked)\b",
+    re.IGNORECASE,
+)
+NOT_INTERCEPTED = re.compile(r"\b(not\s+(?:been\s+)?(?:intercepted|shot\s+down|downed)|hit\s+(?:their\s+)?targets?|"
+                             r"struck\s+(?:their\s+)?targets?|got\s+through|evaded)\b", re.IGNORECASE)
+LOST_WORDS = re.compile(r"\b(jamm(?:ed|ing)|electronic(?:ally)?|locationally\s+lost|lost\s+(?:track|from\s+radar)|"
+                        r"lost|disappeared|suppressed\s+by\s+electronic|forced\s+down|redirected|went\s+astray|"
+                        r"failed\s+to\s+reach)\b", re.IGNORECASE)
+
+TARGET_WORDS: dict[str, tuple[str, ...]] = {
+    "energy": ("energy", "power plant", "power station", "thermal plant", "substation", "power grid",
+               "electricity infrastructure", "power infrastructure", "gas infrastructure", "gas production",
+               "power facilit", "energy facilit", "power line", "fuel depot", "oil depot", "oil refinery",
+               "refinery", "hydroelectric", "power supply facilit", "heating plant", "combined heat"),
+    "residential": ("residential", "apartment", "housing", "homes", "houses", "private house",
+                    "dwelling", "high-rise", "multi-storey", "multistorey", "residential building"),
+    "railway": ("railway", "rail infrastructure", "railroad", "train station", "rail line", "locomotive"),
+    "civilian_infrastructure": ("civilian infrastructure", "critical infrastructure", "port infrastructure",
+                                "infrastructure facilit"),
+    "military": ("military base", "airfield", "air base", "airbase", "military target", "military facilit",
+                 "ammunition depot", "command post", "military infrastructure", "military site", "barracks"),
+    "industrial": ("industrial", "factory", "plant producing", "enterprise", "defense industry", "defence industry"),
+    "government": ("government building", "administration building", "ministry building", "parliament"),
+    "commercial": ("shopping", "supermarket", "warehouse", "business", "office building", "shop", "store"),
+    "healthcare": ("hospital", "clinic", "medical", "maternity"),
+    "education": ("school", "university", "kindergarten", "college", "educational"),
+    "religious": ("church", "mosque", "cathedral", "synagogue", "monastery"),
+    "shipping": ("ship", "vessel", "port", "tanker", "cargo", "bulk carrier", "grain terminal"),
+    "nuclear": ("nuclear power", "nuclear plant", "npp"),
+    "telecommunications": ("telecommunication", "mobile network", "cell tower", "tv tower", "television tower"),
+    "agriculture": ("agricultur", "grain", "farm", "silo", "granary", "crops"),
+}
+
+SERVICE_WORDS: dict[str, tuple[str, ...]] = {
+    "electricity": ("electricity", "power outage", "power cut", "blackout", "without power", "without light",
+                    "de-energi", "power supply", "outages"),
+    "water": ("water supply", "without water", "water service", "water", "pumping station"),
+    "heating": ("heating", "without heat", "heat supply"),
+}
+SERVICE_CONTEXT = re.compile(r"\b(disrupt|cut|outage|without|lost|deprived|knocked|interrupt|suspend|damag|"
+                             r"shortage|blackout|restor|de-energi|off)\w*", re.IGNORECASE)
+
+
+def category_for(head: str, modifiers: list[str]) -> str:
+    """Category of a weapon phrase from its head noun and the words before it."""
+    category = WEAPON_HEADS.get(head.lower(), "missile")
+    for word in modifiers:
+        refined = CATEGORY_MODIFIERS.get(word.lower())
+        if refined and (category in ("missile", "rocket") or refined in ("glide_bomb", "artillery")):
+            if category == "drone":
+                continue
+            category = refined
+    return category
+
+
+def matching_keys(text: str, family: dict[str, tuple[str, ...]]) -> list[str]:
+    """Keys of `family` whose cue words occur in `text` (case-insensitive)."""
+    low = text.lower()
+    return [key for key, cues in family.items() if any(cue in low for cue in cues)]

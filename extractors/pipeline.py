@@ -1,0 +1,180 @@
+"""The spaCy pipeline: blank English (or a named pipeline) plus newswatch's rule components.
+
+    nlp = build_nlp()              # spacy.blank("en") + our components
+    nlp = build_nlp("path/to/pipeline")   # adds its statistical NER; our rules still run
+
+Components (all registered factories with requires/assigns):
+  nw_sentences   sentence starts at terminal punctuation and at line breaks
+  entity_ruler   PLACE, REGION, COUNTRY, DEMONYM, ACTOR and MODEL spans from the gazetteers
+  nw_persons     PERSON spans from titles, roles and reporting verbs
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors import gazetteer, lexicon
+
+SENT_END = {".", "!", "?", "…"}
+REGION_WORDS = ["region", "regions", "oblast", "oblasts", "province", "provinces", "governorate", "district"]
+
+
+@Language.component("nw_sentences", assigns=["token.is_sent_start"])
+def nw_sentences(doc: Doc) -> Doc:
+    """Sentence boundaries after . ! ? (before a capital, digit or quote) and at line breaks."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        starts = "\n" in prev.text or ("\n" in prev.whitespace_)
+        if prev.text in SENT_END or (prev.text in {"”", '"', "’", "'"} and i > 1 and doc[i - 2].text in SENT_END):
+            starts = starts or token.is_title or token.is_upper or token.like_num or token.text in {"“", '"', "‘"}
+        token.is_sent_start = bool(starts) and not token.is_space
+    return doc
+
+
+def ruler_patterns() -> list[dict]:
+    """EntityRuler patterns from the gazetteers; checked by the ruler's validation on load."""
+    patterns: list[dict] = []
+    for form in gazetteer.places():
+        patterns.append({"label": "PLACE", "pattern": form})
+    for form in gazetteer.country_names():
+        patterns.append({"label": "COUNTRY", "pattern": form})
+    for form in gazetteer.DEMONYMS:
+        patterns.append({"label": "DEMONYM", "pattern": form})
+    for form in gazetteer.ACTORS:
+        patterns.append({"label": "ACTOR", "pattern": form})
+    for form in lexicon.WEAPON_MODELS:
+        patterns.append({"label": "MODEL", "pattern": form})
+        patterns.append({"label": "MODEL", "pattern": form + "s"})
+    name = {"IS_TITLE": True, "IS_ALPHA": True}
+    region = {"LOWER": {"IN": REGION_WORDS}}
+    patterns += [
+        {"label": "REGION", "pattern": [name, region]},
+        {"label": "REGION", "pattern": [name, {"ORTH": "-"}, name, region]},
+        {"label": "REGION", "pattern": [name, name, region]},
+        {"label": "MODEL", "pattern": [{"TEXT": {"REGEX": r"^(Kh|KN|S|FAB|KAB|Tu|Su)-\d+[A-Z0-9/]*s?$"}}]},
+        {"label": "MODEL", "pattern": [{"ORTH": "Shahed"}, {"ORTH": "-"}, {"LOWER": "type"}]},
+    ]
+    return patterns
+
+
+PERSON_TITLES = {
+    "president", "minister", "negotiator", "spokesman", "spokeswoman", "spokesperson", "governor",
+    "mayor", "envoy", "adviser", "advisor", "secretary", "chancellor", "ambassador", "commander",
+    "general", "gen.", "chief", "head", "senator", "premier", "king", "emir", "sheikh", "prince",
+    "deputy", "representative", "officer", "official", "director", "leader", "speaker", "aide",
+    "diplomat", "administrator", "lieutenant", "colonel", "colonel-general", "marshal", "prosecutor",
+    "ombudsman", "commissioner", "chairman", "counterpart", "coordinator", "mp", "lawmaker",
+    "journalist", "correspondent", "photographer", "player", "coach", "captain", "pope", "patriarch",
+}
+REPORTING_VERBS = {"said", "says", "told", "wrote", "added", "stated", "announced", "noted", "reported",
+                   "confirmed", "claimed", "warned", "urged", "explained", "tweeted", "posted", "stressed"}
+NAME_STOP = {
+    "The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "And", "But", "Or", "As", "After",
+    "Before", "During", "While", "Since", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Air", "Force", "Forces", "Ministry", "Defence",
+    "Defense", "Council", "Office", "General", "Staff", "Army", "Navy", "Command", "Service", "State",
+    "National", "Security", "Foreign", "Affairs", "White", "House", "Kremlin", "Pentagon", "News",
+    "President", "Minister", "Prime", "Deputy", "Governor", "Mayor", "Secretary", "Chief", "Head",
+    "Regional", "Military", "Administration", "Emergency", "Services", "Agency", "Reuters", "AP", "AFP",
+    "Telegram", "Facebook", "It", "He", "She", "They", "We", "This", "That", "These", "Those", "There",
+    "Ukrainian", "Russian", "Israeli", "American", "European", "Union", "United", "Nations", "UN",
+    "Special", "Envoy", "Advisor", "Adviser", "Spokesman", "Spokesperson", "Commander", "Operation",
+    "Group", "Republic", "Federation", "Sea", "Oblast", "Region", "Police", "Zelensky's", "Mr", "Mrs",
+    "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Lt", "Gen", "Col", "Sen", "Rep", "Minister's", "Day",
+    "According", "Earlier", "Later", "Meanwhile", "However", "Also", "Both", "All", "Some", "Several",
+}
+
+
+@Language.factory("nw_persons", requires=["doc.ents"], assigns=["doc.ents"])
+def make_persons(nlp: Language, name: str) -> "PersonTagger":
+    return PersonTagger(nlp)
+
+
+class PersonTagger:
+    """PERSON spans: capitalised name sequences next to a title/role or a reporting verb."""
+
+    def __init__(self, nlp: Language):
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        cap = {"IS_TITLE": True, "ENT_TYPE": {"IN": ["", "PLACE"]}, "TEXT": {"REGEX": r"^[A-Z][a-zA-Z'’\-]+$"}}
+        particle = {"LOWER": {"IN": ["al", "bin", "von", "der", "de", "van", "ibn", "abdel", "abu", "el"]}, "OP": "?"}
+        self.matcher.add("NAME", [[cap, particle, cap], [cap, particle, cap, cap], [cap, {"ORTH": "-"}, cap, cap]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            if self._plausible(span):
+                spans.append(Span(doc, start, end, label="PERSON"))
+        known = {s.text.split()[-1] for s in spans}
+        ents = list(doc.ents) + spans
+        # Later mentions by surname alone ("Umerov said") follow a full mention.
+        for token in doc:
+            if token.text in known and not token.ent_type_ and token.is_title:
+                ents.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+        doc.ents = filter_spans(ents)
+        return doc
+
+    def _plausible(self, span: Span) -> bool:
+        words = [t.text for t in span if t.text != "-"]
+        if all(t.ent_type_ == "PLACE" for t in span if t.text != "-"):
+            return False
+        if any(w in NAME_STOP or w.rstrip("’'s") in NAME_STOP for w in words):
+            return False
+        doc = span.doc
+        before = [t.lower_ for t in doc[max(span.sent.start, span.start - 4):span.start]]
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        after2 = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
+        if any(b.strip(".,") in PERSON_TITLES for b in before) or any(b in ("by", "with") for b in before[-1:]):
+            return True
+        if after in REPORTING_VERBS or (after == "," and after2 in PERSON_TITLES | {"the", "a", "who"}):
+            return True
+        if after in {"'s", "’s"} or after2 in REPORTING_VERBS:
+            return True
+        return len(words) >= 2 and span.start > span.sent.start and not _has_org_word(words)
+
+
+def _has_org_word(words: list[str]) -> bool:
+    org = {"Company", "Corporation", "Bank", "Ministry", "University", "Institute", "Committee", "Party",
+           "Agency", "Center", "Centre", "Club", "Stadium", "Airport", "Airlines", "Media", "Times", "Post"}
+    return any(w in org for w in words)
+
+
+@functools.lru_cache(maxsize=4)
+def build_nlp(model: str = "blank") -> Language:
+    """The extraction pipeline; `model` is "blank" or an installed spaCy pipeline name or path."""
+    if model == "blank":
+        nlp = spacy.blank("en")
+    else:
+        nlp = spacy.load(model, exclude=["parser", "lemmatizer", "textcat"])
+        if "ner" in nlp.pipe_names:
+            nlp.get_pipe("ner")  # statistical entities are kept; the ruler runs after and may overwrite
+    nlp.add_pipe("nw_sentences", first=True)
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True,
+                                                 "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(ruler_patterns())
+    nlp.add_pipe("nw_persons")
+    return nlp
+
+
+def sentence_index(doc: Doc) -> dict[int, int]:
+    """Token start of each sentence -> its ordinal."""
+    return {sent.start: n for n, sent in enumerate(doc.sents)}
+
+
+TIME_CUES = re.compile(
+    r"\b(overnight|last night|tonight|this morning|early hours|early on|yesterday|today|earlier today|"
+    r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)(?: night| morning| evening| afternoon)?|in the morning|at night|"
+    r"on the night of|during the night|hours ago|this week)\b",
+    re.IGNORECASE,
+)

@@ -1,0 +1,192 @@
+"""The `newswatch` command: a thin shell over the flows and the library functions."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Conflict and diplomacy news monitoring: feeds in, facts in DuckDB.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config file (default: ./newswatch.toml if present).")]
+DatabaseOpt = Annotated[Optional[Path], typer.Option("--database", "-d", help="DuckDB file (setting `database`).")]
+
+
+def _settings(config: Path | None, **overrides):
+    from flows.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(config, **overrides)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _prefect_defaults() -> None:
+    """Offline-friendly Prefect defaults; explicit environment settings win."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+
+
+@app.command()
+def run(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    seeds_dir: Annotated[Optional[Path], typer.Option(help="Seed corpus folder (setting `seeds_dir`).")] = None,
+    feeds_file: Annotated[Optional[Path], typer.Option(help="Feed list TOML (setting `feeds_file`).")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+) -> None:
+    """Run one ingestion cycle (feeds and seeds -> clean -> extract -> DuckDB) and print a summary."""
+    settings = _settings(config, database=database, seeds_dir=seeds_dir, feeds_file=feeds_file)
+    _prefect_defaults()
+    from flows import progress
+    from flows.ingest import ingest
+    from storage.db import DatabaseBusy
+
+    try:
+        with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
+            summary = ingest(settings)
+    except DatabaseBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    _print_summary(summary)
+
+
+def _print_summary(summary) -> None:
+    table = Table(title=f"newswatch run {summary.run_id}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in summary.rows():
+        table.add_row(label, str(value))
+    out.print(table)
+    for e in summary.error_lines[:20]:
+        out.print(f"[yellow]error[/yellow] {e}", highlight=False)
+    if len(summary.error_lines) > 20:
+        out.print(f"... {len(summary.error_lines) - 20} more in the errors table")
+
+
+@app.command()
+def clean(
+    files: Annotated[list[Path], typer.Argument(help="HTML files to clean.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON line per file (path, text, metadata).")] = True,
+) -> None:
+    """Clean HTML files with trafilatura and print their main text and metadata."""
+    from extractors.clean import CleaningFailed, clean_html
+
+    for path in files:
+        record = {"path": str(path), "text": None, "error": None}
+        try:
+            doc = clean_html(path.read_bytes())
+            record.update(text=doc.text, title=doc.title, date=doc.date, author=doc.author,
+                          sitename=doc.sitename, language=doc.language)
+        except (CleaningFailed, OSError) as exc:
+            record["error"] = str(exc)
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def extract(
+    source: Annotated[str, typer.Argument(help="JSON-lines file of {id, text, title, published}; - for stdin.")] = "-",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines in and out (the only format).")] = True,
+    config: ConfigOpt = None,
+) -> None:
+    """Extract attack and diplomacy facts from JSON lines; prints one JSON line of facts per input."""
+    settings = _settings(config)
+    from extractors.extract import Extractor
+    from extractors.types import Document
+
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    docs, bad = [], []
+    for n, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            docs.append(_document(json.loads(line), n))
+        except (ValueError, TypeError) as exc:
+            bad.append(f"line {n}: {exc}")
+    for message in bad:
+        err.print(f"[yellow]skipped {message}[/yellow]")
+    extractor = Extractor(settings.spacy_model)
+    for facts in extractor.extract(docs):
+        sys.stdout.write(json.dumps(facts.to_contract(), ensure_ascii=False, default=str) + "\n")
+
+
+def _document(obj: dict, n: int):
+    from extractors.types import Document
+
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise ValueError("expected an object with a string `text`")
+    published = None
+    if obj.get("published"):
+        published = datetime.fromisoformat(str(obj["published"]))
+    return Document(id=str(obj.get("id", n)), text=obj["text"], title=obj.get("title"),
+                    published=published, source_url=obj.get("source_url"))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run against the database, read-only.")],
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help="Rows printed at most in table format.")] = 200,
+) -> None:
+    """Run a query on the database opened read-only and print the result."""
+    settings = _settings(config, database=database)
+    import duckdb
+
+    from storage.db import DatabaseBusy, DatabaseMissing, connect
+
+    if fmt not in ("table", "csv", "json"):
+        err.print("--format must be table, csv or json")
+        raise typer.Exit(2)
+    try:
+        con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
+    except (DatabaseBusy, DatabaseMissing) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    try:
+        cur = con.execute(query)
+        names = [d[0] for d in cur.description] if cur.description else []
+        rows = cur.fetchall() if names else []
+    except duckdb.Error as exc:
+        err.print(f"[red]query failed: {str(exc).splitlines()[0]}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        con.close()
+    _print_rows(names, rows, fmt, limit)
+
+
+def _print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> None:
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    else:
+        table = Table(*names, show_lines=False)
+        for row in rows[:limit]:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+        if len(rows) > limit:
+            out.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
+
+
+if __name__ == "__main__":
+    app()

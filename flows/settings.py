@@ -1,0 +1,139 @@
+"""The one settings object: defaults < config file < NEWSWATCH_* environment < CLI flags.
+
+Built once in the entry point (`flows.cli`) and passed down; library code never reads the
+environment. Every field is documented in the README's configuration table (a test checks it).
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_FEEDS_FILE = Path(__file__).with_name("feeds.toml")
+DEFAULT_CONFIG_FILE = Path("newswatch.toml")
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message names the key and the reason."""
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of newswatch."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSWATCH_", extra="forbid", validate_default=True)
+
+    database: Path = Field(Path("data/newswatch.duckdb"), description="DuckDB file that accumulates everything.")
+    seeds_dir: Path = Field(Path("seeds"), description="Local corpus ingested on every run (.txt, .md, .html).")
+    feeds_file: Path = Field(DEFAULT_FEEDS_FILE, description="TOML feed list (`[[feeds]]` name, url, tags, enabled).")
+    http_connect_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to establish a connection.")
+    http_read_timeout: float = Field(15.0, gt=0, le=600, description="Seconds to wait for each chunk of a response.")
+    http_total_timeout: float = Field(30.0, gt=0, le=1800, description="Seconds a whole download may take.")
+    http_max_bytes: int = Field(5_000_000, ge=1024, description="Largest response body kept; larger ones are refused.")
+    http_max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed per request.")
+    http_user_agent: str = Field("newswatch/0.1 (+https://github.com/newswatch/newswatch)", min_length=3,
+                                 description="User-Agent sent with every request.")
+    page_concurrency: int = Field(8, ge=1, le=64, description="Article pages fetched at once.")
+    feed_concurrency: int = Field(4, ge=1, le=64, description="Feeds polled at once.")
+    fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed after a transient error (timeout, 5xx, 429).")
+    retry_delay: float = Field(2.0, ge=0, le=600, description="Seconds before the first retry; doubled for each next one.")
+    batch_size: int = Field(200, ge=1, le=100_000, description="Articles cleaned, extracted and stored per batch.")
+    spacy_model: str = Field("blank", min_length=1,
+                             description="`blank` (rules only) or an installed spaCy pipeline name/path adding statistical NER.")
+    lock_timeout: float = Field(30.0, ge=0, le=3600, description="Seconds a writer waits for a busy database before giving up.")
+
+    @field_validator("spacy_model")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The config file is named by `toml_file` in model_config, set by load_settings().
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from the layers; raise ConfigError naming the bad key."""
+    path = config_file if config_file is not None else DEFAULT_CONFIG_FILE
+    if config_file is not None and not path.is_file():
+        raise ConfigError(f"config file {path}: not found")
+    toml_file = path if path.is_file() else None
+    cls = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": toml_file}})
+    try:
+        _check_toml(path)
+        return cls(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, path)) from None
+
+
+def _check_toml(path: Path) -> None:
+    if path.is_file():
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
+
+
+def _explain(exc: ValidationError, path: Path | None) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(settings)"
+        env = f"NEWSWATCH_{key.upper()}"
+        lines.append(f"{key}: {err['msg']} (got {err.get('input')!r}; set in {path}, {env} or a flag)")
+    return "configuration error:\n  " + "\n  ".join(lines)
+
+
+class FeedSpec(BaseModel):
+    """One entry of the feed list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    url: HttpUrl
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+class FeedList(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    feeds: list[FeedSpec] = []
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_names(cls, feeds: list[FeedSpec]) -> list[FeedSpec]:
+        names = [f.name for f in feeds]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"feed names must be unique, repeated: {', '.join(dupes)}")
+        return feeds
+
+
+def load_feeds(path: Path) -> list[FeedSpec]:
+    """Read the feed list; a bad file raises ConfigError naming the entry and field."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"feeds_file {path}: not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"feeds_file {path}: not valid TOML: {exc}") from None
+    try:
+        return FeedList.model_validate(data).feeds
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError(f"feeds_file {path}:\n  " + "\n  ".join(problems)) from None

@@ -1,0 +1,89 @@
+"""Opening the DuckDB file: one writer, read-only readers, a bounded wait when it is busy."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+
+class DatabaseBusy(Exception):
+    """Another process holds the database file; transient, retry later."""
+
+
+class DatabaseMissing(Exception):
+    """A reader asked for a database file that does not exist yet."""
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def connect(path: Path | str, *, read_only: bool = False, lock_timeout: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting up to `lock_timeout` seconds while another process holds it."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseMissing(f"database {path} does not exist yet; run `newswatch run` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"database {path} is in use by another process (waited {lock_timeout:g} s): "
+                    f"{str(exc).splitlines()[0]}"
+                ) from None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+
+
+@contextmanager
+def opened(path: Path | str, *, read_only: bool = False, lock_timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Context manager around `connect`; writers get the migrations applied first."""
+    con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """Named migrations in order: (name, SQL)."""
+    folder = resources.files("storage") / "migrations"
+    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded; each in its own transaction. Returns the names applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name, sql in migration_files():
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, datetime.now(timezone.utc)])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

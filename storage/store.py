@@ -1,0 +1,208 @@
+"""Named queries and bulk writes. All SQL that touches the tables lives here (and in migrations)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from extractors.types import Article, Facts
+from storage.rows import article_row, fact_rows
+
+FACT_TABLES = ("weapons", "casualties", "locations", "attacks", "diplomacy", "entities")
+ARTICLE_UPDATE_COLUMNS = (
+    "source_id", "url", "title", "published", "author", "sitename", "language", "text",
+    "content_hash", "entry_hash", "origin", "fallback_reason", "is_attack_report", "updated_at", "run_id",
+)
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    facts: int = 0
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    stage: str
+    reason: str
+    error_class: str = "terminal"
+    source_id: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceState:
+    source_id: str
+    kind: str
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    last_status: str | None = None
+    last_http_status: int | None = None
+    last_error: str | None = None
+    consecutive_errors: int = 0
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    entries_seen: int | None = None
+
+
+def _arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(list(rows))
+
+
+def known_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """content_hash and entry_hash of the stored articles among `ids` (an index lookup each)."""
+    wanted = _arrow([{"article_id": i} for i in dict.fromkeys(ids)])
+    if wanted.num_rows == 0:
+        return {}
+    con.register("wanted_ids", wanted)
+    try:
+        rows = con.execute(
+            "SELECT a.article_id, a.content_hash, a.entry_hash FROM articles a "
+            "JOIN wanted_ids w ON a.article_id = w.article_id"
+        ).fetchall()
+    finally:
+        con.unregister("wanted_ids")
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article, Facts]], run_id: str, now: datetime,
+) -> BatchCounts:
+    """Store articles and their facts atomically: new ones inserted, changed ones replaced."""
+    known = known_articles(con, (a.id for a, _ in items))
+    fresh = {a.id: (a, f) for a, f in items if known.get(a.id, ("",))[0] != a.content_hash}
+    new = sum(1 for i in fresh if i not in known)
+    changed = [i for i in fresh if i in known]
+    if not fresh:
+        return BatchCounts(unchanged=len(items))
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in FACT_TABLES}
+    for article, facts in fresh.values():
+        for table, rows in fact_rows(article, facts).items():
+            tables[table].extend(rows)
+    articles = _arrow([article_row(a, f, now, run_id) for a, f in fresh.values()])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _delete_facts(con, changed)
+        _upsert_articles(con, articles)
+        for table, rows in tables.items():
+            _insert(con, table, rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    facts_n = sum(len(rows) for rows in tables.values())
+    return BatchCounts(new=new, updated=len(changed), unchanged=len(items) - len(fresh), facts=facts_n)
+
+
+def _delete_facts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
+    if not article_ids:
+        return
+    con.register("changed_ids", _arrow([{"article_id": i} for i in article_ids]))
+    try:
+        for table in FACT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM changed_ids)")
+    finally:
+        con.unregister("changed_ids")
+
+
+def _upsert_articles(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> None:
+    con.register("article_batch", batch)
+    try:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_UPDATE_COLUMNS)
+        con.execute(
+            "INSERT INTO articles BY NAME SELECT * FROM article_batch "
+            f"ON CONFLICT (article_id) DO UPDATE SET {updates}"
+        )
+    finally:
+        con.unregister("article_batch")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    con.register("fact_batch", _arrow(rows))
+    try:
+        if table == "diplomacy":
+            cols = [c for c in rows[0] if c != "delegation_heads"]
+            con.execute(
+                f"INSERT INTO diplomacy ({', '.join(cols)}, delegation_heads) "
+                f"SELECT {', '.join(cols)}, map_from_entries(delegation_heads) FROM fact_batch"
+            )
+        else:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM fact_batch")
+    finally:
+        con.unregister("fact_batch")
+
+
+def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, SourceState]:
+    cur = con.execute("SELECT * FROM sources")
+    names = [d[0] for d in cur.description]
+    out = {}
+    for row in cur.fetchall():
+        rec = dict(zip(names, row))
+        rec["tags"] = tuple(rec["tags"] or ())
+        out[rec["source_id"]] = SourceState(**rec)
+    return out
+
+
+def save_sources(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
+    """Upsert the polling state of the given sources."""
+    if not states:
+        return
+    rows = [{**s.__dict__, "tags": list(s.tags)} for s in states]
+    con.register("source_batch", _arrow(rows))
+    try:
+        cols = [c for c in rows[0] if c != "source_id"]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols)
+        con.execute(
+            "INSERT INTO sources BY NAME SELECT * FROM source_batch "
+            f"ON CONFLICT (source_id) DO UPDATE SET {updates}"
+        )
+    finally:
+        con.unregister("source_batch")
+
+
+def record_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[ErrorRecord], run_id: str, now: datetime) -> None:
+    if not errors:
+        return
+    rows = [
+        {"error_id": f"{run_id}:{n}", "run_id": run_id, "at": now, **e.__dict__}
+        for n, e in enumerate(errors)
+    ]
+    con.register("error_batch", _arrow(rows))
+    try:
+        con.execute(
+            "INSERT INTO errors BY NAME SELECT * FROM error_batch ON CONFLICT (error_id) DO NOTHING"
+        )
+    finally:
+        con.unregister("error_batch")
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running')",
+        [run_id, flow_run_id, now],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, status: str, counts: dict[str, int]) -> None:
+    cols = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", "articles_updated",
+            "articles_unchanged", "facts", "errors")
+    sets = ", ".join(f"{c} = ?" for c in cols)
+    con.execute(
+        f"UPDATE runs SET finished_at = ?, status = ?, {sets} WHERE run_id = ?",
+        [now, status, *(counts.get(c, 0) for c in cols), run_id],
+    )
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = ("sources", "articles", *FACT_TABLES, "errors", "runs")
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
