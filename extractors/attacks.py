@@ -475,7 +475,9 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
         ent_end = next((e.end for e in sent.ents if e.start == i), i + 1)
         rest = doc[ent_end:min(sent.end, ent_end + 6)].text
         before = doc[max(sent.start, i - 3):i].text.lower()
-        if re.search(r"\b(by|from)\s*(?:the\s+)?$", before):
+        if DEFENDER_CUE.search(rest) or re.match(r"^\s*(air defen[cs]es?|air force|defen[cs]e ministry|military said)", rest, re.I):
+            target = target or country
+        elif re.search(r"\b(by|from)\s*(?:the\s+)?$", before):
             attacker = attacker or country
         elif re.search(r"\b(on|against|at|across|into|in|over)\s*(?:the\s+)?$", before) and label != "DEMONYM":
             target = target or country
@@ -609,8 +611,8 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
     for m in mentions:
         a, t = attacker, target
         s_att, s_tgt = sentence_direction(doc, sents[m.sentence].span)
-        side = m.side or s_att
-        if side and side != attacker and side in DYADS | {v: k for k, v in DYADS.items()}:
+        side = m.side or (s_att if s_tgt and s_tgt != s_att else None)
+        if side and side != attacker and side in DYADS:
             a, t = side, s_tgt if s_tgt and s_tgt != side else DYADS.get(side)
         wave = waves.setdefault((a, t), Wave(a, t))
         wave.mentions.append(m)

@@ -31,12 +31,14 @@ def _settings(config: Path | None, **overrides):
         raise typer.Exit(2) from None
 
 
-def _prefect_defaults() -> None:
+def _prefect_defaults(verbose: bool = False) -> None:
     """Offline-friendly Prefect defaults; explicit environment settings win."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Failures are reported in the summary and the errors table; Prefect's own tracebacks for
+    # expected failures (an unreachable feed) would only bury them. --verbose shows them.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
@@ -47,10 +49,11 @@ def run(
     seeds_dir: Annotated[Optional[Path], typer.Option(help="Seed corpus folder (setting `seeds_dir`).")] = None,
     feeds_file: Annotated[Optional[Path], typer.Option(help="Feed list TOML (setting `feeds_file`).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Run one ingestion cycle (feeds and seeds -> clean -> extract -> DuckDB) and print a summary."""
     settings = _settings(config, database=database, seeds_dir=seeds_dir, feeds_file=feeds_file)
-    _prefect_defaults()
+    _prefect_defaults(verbose)
     from flows import progress
     from flows.ingest import ingest
     from storage.db import DatabaseBusy
@@ -72,7 +75,7 @@ def _print_summary(summary) -> None:
         table.add_row(label, str(value))
     out.print(table)
     for e in summary.error_lines[:20]:
-        out.print(f"[yellow]error[/yellow] {e}", highlight=False)
+        out.print(f"error {e}", highlight=False, markup=False, style="yellow")
     if len(summary.error_lines) > 20:
         out.print(f"... {len(summary.error_lines) - 20} more in the errors table")
 

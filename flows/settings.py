@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     http_max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed per request.")
     http_user_agent: str = Field("newswatch/0.1 (+https://github.com/newswatch/newswatch)", min_length=3,
                                  description="User-Agent sent with every request.")
+    fetch_pages: bool = Field(True, description="Fetch each entry's article page; off stores the feed's own text.")
     page_concurrency: int = Field(8, ge=1, le=64, description="Article pages fetched at once.")
     feed_concurrency: int = Field(4, ge=1, le=64, description="Feeds polled at once.")
     fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed after a transient error (timeout, 5xx, 429).")

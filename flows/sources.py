@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import feedparser
 import lxml.html
 
+# Encoding disagreements that feedparser recovered from: the document was still read.
+BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.CharacterEncodingUnknown)
 SEED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|at_medium|at_campaign)$", re.I)
 
@@ -34,6 +36,7 @@ class ParsedFeed:
     items: tuple[FeedItem, ...]
     problem: str | None  # feedparser's bozo reason, when the document was ill-formed
     ttl_minutes: int | None = None
+    unreadable: bool = False  # no entries and nothing recognisable as a feed
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,17 @@ def html_to_text(fragment: str) -> str:
 def parse_feed(source: str, body: bytes, headers: dict[str, str] | None = None) -> ParsedFeed:
     """Entries of a feed document; feedparser never raises, its bozo reason is kept."""
     parsed = feedparser.parse(body, response_headers=headers or {})
-    problem = None
+    problem, benign = None, True
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         problem = f"ill-formed feed: {type(exc).__name__}: {exc}" if exc else "ill-formed feed"
+        benign = isinstance(exc, BENIGN_BOZO)
     items = tuple(item for entry in parsed.entries if (item := _item(source, entry)) is not None)
-    ttl = parsed.feed.get("ttl") if hasattr(parsed, "feed") else None
-    return ParsedFeed(items=items, problem=problem, ttl_minutes=int(ttl) if str(ttl or "").isdigit() else None)
+    feed_meta = parsed.get("feed") or {}
+    ttl = feed_meta.get("ttl")
+    unreadable = not items and problem is not None and not (benign and (feed_meta or parsed.get("version")))
+    return ParsedFeed(items=items, problem=problem, unreadable=unreadable,
+                      ttl_minutes=int(ttl) if str(ttl or "").isdigit() else None)
 
 
 def _item(source: str, entry) -> FeedItem | None:
@@ -109,7 +116,7 @@ def _item(source: str, entry) -> FeedItem | None:
         return None
     published = _entry_time(entry)
     article_id = url_id(link) if link else digest(source, title, summary)
-    entry_hash = digest(link, title, summary, entry.get("updated") or entry.get("published"))
+    entry_hash = digest(link, title, summary, entry.get("published") or entry.get("updated"))
     return FeedItem(source=source, article_id=article_id, url=link, title=title, summary=summary,
                     published=published, entry_hash=entry_hash)
 

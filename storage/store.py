@@ -170,11 +170,13 @@ def save_sources(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) 
         con.unregister("source_batch")
 
 
-def record_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[ErrorRecord], run_id: str, now: datetime) -> None:
+def record_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[ErrorRecord], run_id: str, now: datetime,
+                  offset: int = 0) -> None:
+    """Append errors of a run; ids are `run_id:n`, numbered from `offset`."""
     if not errors:
         return
     rows = [
-        {"error_id": f"{run_id}:{n}", "run_id": run_id, "at": now, **e.__dict__}
+        {"error_id": f"{run_id}:{offset + n}", "run_id": run_id, "occurred_at": now, **e.__dict__}
         for n, e in enumerate(errors)
     ]
     con.register("error_batch", _arrow(rows))

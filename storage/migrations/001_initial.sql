@@ -148,7 +148,7 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE TABLE IF NOT EXISTS errors (
     error_id    VARCHAR PRIMARY KEY,
     run_id      VARCHAR,
-    at          TIMESTAMPTZ NOT NULL,
+    occurred_at TIMESTAMPTZ NOT NULL,
     stage       VARCHAR NOT NULL,                   -- config | feed | page | clean | extract | store
     source_id   VARCHAR,
     url         VARCHAR,

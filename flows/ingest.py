@@ -1,0 +1,207 @@
+"""The `ingest` Prefect flow: one poll cycle, sources -> fetch -> clean -> extract -> store.
+
+Tasks are coarse (one per feed, one per batch stage); per-article work is plain function calls
+in `flows.steps`. Only transient errors are retried.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from prefect import flow, get_run_logger, task
+from prefect.context import get_run_context
+
+from flows import progress, steps
+from flows.errors import PipelineError, is_transient
+from flows.settings import ConfigError, FeedSpec, Settings, load_feeds, load_settings
+from flows.sources import FeedItem, read_seeds
+from storage import store
+from storage.db import opened
+from storage.store import BatchCounts, ErrorRecord, SourceState
+
+
+def retry_transient(task_, task_run, state) -> bool:
+    """Prefect retry condition: retry timeouts, 5xx, 429 and a busy database; nothing else."""
+    exc = state.data if isinstance(state.data, BaseException) else None
+    if exc is None:
+        try:
+            exc = state.result(raise_on_failure=False)
+        except Exception:  # noqa: BLE001 - an unreadable state is not worth a retry
+            return False
+    from storage.db import DatabaseBusy
+
+    return is_transient(exc) or isinstance(exc, DatabaseBusy)
+
+
+@task(name="poll-feed", task_run_name="poll-{spec.name}", retry_condition_fn=retry_transient)
+def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> steps.FeedPoll:
+    return steps.poll_feed(spec, state, settings)
+
+
+@task(name="fetch-and-clean")
+def fetch_and_clean(items: list[FeedItem], settings: Settings) -> tuple[list, list[ErrorRecord]]:
+    if settings.fetch_pages:
+        pairs = [steps.page_article(p) for p in steps.fetch_pages(items, settings)]
+    else:
+        pairs = [steps.feed_article(i) for i in items]
+    return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
+
+
+@task(name="read-seeds")
+def read_seed_articles(settings: Settings) -> tuple[list, list[ErrorRecord]]:
+    pairs = [steps.seed_article(s) for s in read_seeds(settings.seeds_dir)]
+    return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
+
+
+@task(name="extract")
+def extract(articles: list, model: str) -> list:
+    return steps.extract_facts(articles, model)
+
+
+@task(name="store", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=retry_transient)
+def store_batch(settings: Settings, articles: list, facts: list, errors: list[ErrorRecord], run_id: str) -> BatchCounts:
+    return steps.store_batch(settings, articles, facts, errors, run_id)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    feeds_ok: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    facts: int = 0
+    errors: int = 0
+    error_lines: list[str] = field(default_factory=list)
+
+    def add(self, counts: BatchCounts) -> None:
+        self.articles_new += counts.new
+        self.articles_updated += counts.updated
+        self.articles_unchanged += counts.unchanged
+        self.facts += counts.facts
+
+    def note(self, errors: list[ErrorRecord]) -> None:
+        self.errors += len(errors)
+        self.error_lines += [f"[{e.stage}] {e.source_id or ''} {e.url or ''}: {e.reason}" for e in errors]
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [(k.replace("_", " "), v) for k, v in self.counts().items()]
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(settings: Settings | None = None) -> RunSummary:
+    """One poll cycle over the configured feeds and the seed corpus."""
+    settings = settings or load_settings()
+    logger = get_run_logger()
+    summary = RunSummary(run_id=uuid.uuid4().hex[:12])
+    specs, config_errors = _feeds(settings)
+    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        store.start_run(con, summary.run_id, steps.now(), _flow_run_id())
+        states = store.source_states(con)
+    polls, feed_errors = _poll_all(specs, states, settings, summary)
+    seeds, seed_errors = read_seed_articles(settings)
+    pending = config_errors + feed_errors + seed_errors
+    summary.note(pending)
+    items = _new_items(polls, settings, summary)
+    seeds = _new_seeds(seeds, settings, summary)
+    batches = [items[i:i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
+    progress.stage("articles", total=len(items) + len(seeds))
+    for n, batch in enumerate([None, *batches]):
+        articles, errors = (seeds, []) if batch is None else fetch_and_clean(batch, settings)
+        if not articles and not errors and not pending:
+            continue
+        facts = extract(articles, settings.spacy_model) if articles else []
+        summary.add(store_batch(settings, articles, facts, errors + pending, summary.run_id))
+        summary.note(errors)
+        pending = []
+        progress.advance(len(articles) + len(errors))
+    _finish(settings, specs, states, polls, summary)
+    logger.info("run %s: %s", summary.run_id, summary.counts())
+    return summary
+
+
+def _flow_run_id() -> str | None:
+    try:
+        return str(get_run_context().flow_run.id)
+    except Exception:  # noqa: BLE001 - outside a flow run there is no id to record
+        return None
+
+
+def _feeds(settings: Settings) -> tuple[list[FeedSpec], list[ErrorRecord]]:
+    try:
+        return [f for f in load_feeds(settings.feeds_file) if f.enabled], []
+    except ConfigError as exc:
+        return [], [ErrorRecord("config", str(exc), "terminal", None, str(settings.feeds_file))]
+
+
+def _poll_all(specs, states, settings, summary) -> tuple[dict[str, tuple], list[ErrorRecord]]:
+    """Poll every feed concurrently; returns name -> (FeedPoll | None, error | None)."""
+    progress.stage("feeds", total=len(specs))
+    delays = [settings.retry_delay * 2 ** k for k in range(settings.fetch_retries)]
+    task_ = poll_feed.with_options(retries=settings.fetch_retries, retry_delay_seconds=delays or 0)
+    polls, errors = {}, []
+    for spec, result in _bounded(task_, specs, states, settings):
+        name = spec.name
+        if isinstance(result, BaseException):
+            exc = result if isinstance(result, PipelineError) else PipelineError(f"{type(result).__name__}: {result}")
+            polls[name] = (None, exc)
+            errors.append(ErrorRecord("feed", exc.reason, exc.error_class, name, exc.url or str(spec.url)))
+            summary.feeds_failed += 1
+        else:
+            polls[name] = (result, None)
+            if result.problem:
+                errors.append(ErrorRecord("feed", f"{result.problem}; {len(result.items)} entries kept",
+                                          "warning", name, str(spec.url)))
+            if result.status == "not_modified":
+                summary.feeds_not_modified += 1
+            else:
+                summary.feeds_ok += 1
+        progress.advance()
+    return polls, errors
+
+
+def _bounded(task_, specs, states, settings):
+    """Submit polls `feed_concurrency` at a time; yield (spec, result or exception) in order."""
+    width = settings.feed_concurrency
+    for i in range(0, len(specs), width):
+        window = [(s, task_.submit(s, states.get(s.name), settings)) for s in specs[i:i + width]]
+        for spec, future in window:
+            yield spec, future.result(raise_on_failure=False)
+
+
+def _new_items(polls, settings: Settings, summary: RunSummary) -> list[FeedItem]:
+    """Entries whose article is not stored yet or whose entry changed, one per article id."""
+    items: dict[str, FeedItem] = {}
+    for poll, _ in polls.values():
+        for item in poll.items if poll else ():
+            items.setdefault(item.article_id, item)
+    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        known = store.known_articles(con, items)
+    fresh = [i for i in items.values() if i.article_id not in known or known[i.article_id][1] != i.entry_hash]
+    summary.articles_unchanged += len(items) - len(fresh)
+    return fresh
+
+
+def _new_seeds(seeds: list, settings: Settings, summary: RunSummary) -> list:
+    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        known = store.known_articles(con, (a.id for a in seeds))
+    fresh = [a for a in seeds if known.get(a.id, ("",))[0] != a.content_hash]
+    summary.articles_unchanged += len(seeds) - len(fresh)
+    return fresh
+
+
+def _finish(settings: Settings, specs, states, polls, summary: RunSummary) -> None:
+    """Feed validators are saved only now, after every batch is stored: a crash re-polls."""
+    when = steps.now()
+    rows = [steps.poll_state(spec, states.get(spec.name), *polls[spec.name], when) for spec in specs]
+    seeds_prior = states.get("seeds") or SourceState(source_id="seeds", kind="seeds")
+    rows.append(SourceState(**{**seeds_prior.__dict__, "url": str(settings.seeds_dir), "last_attempt": when,
+                               "last_success": when, "last_status": "ok"}))
+    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        store.save_sources(con, rows)
+        store.finish_run(con, summary.run_id, when, "completed", summary.counts())

@@ -1,0 +1,203 @@
+"""The stages of one poll cycle as plain functions; `flows.ingest` wraps them in Prefect tasks.
+
+    poll_feed      feed URL -> FeedPoll (conditional GET, feedparser)
+    fetch_pages    FeedItems -> FetchedPages (bounded concurrency)
+    to_articles    FetchedPages / SeedDocs -> Articles (trafilatura; feed summary as fallback)
+    extract_facts  Articles -> Facts (spaCy)
+    store          Articles + Facts -> DuckDB, atomically per batch
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+
+from dateutil import parser as dateparser
+
+from extractors.clean import CleaningFailed, clean_html
+from extractors.extract import Extractor
+from extractors.types import Article, Facts
+from flows import fetch
+from flows.errors import PipelineError, TerminalError
+from flows.settings import FeedSpec, Settings
+from flows.sources import FeedItem, SeedDoc, html_to_text, parse_feed
+from storage import store
+from storage.db import opened
+from storage.store import BatchCounts, ErrorRecord, SourceState
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """What polling one feed gave: its entries (none on 304) and the validators to keep."""
+
+    spec: FeedSpec
+    status: str  # ok | not_modified
+    items: tuple[FeedItem, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    http_status: int | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    item: FeedItem
+    body: bytes | None
+    final_url: str | None
+    error: PipelineError | None = None
+
+
+@dataclass
+class BatchResult:
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    errors: list[ErrorRecord] = field(default_factory=list)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def content_hash(title: str | None, text: str) -> str:
+    return hashlib.sha256(f"{title or ''}\x1f{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> FeedPoll:
+    """Conditional GET of a feed and its entries. Raises PipelineError when it cannot be read."""
+    etag = state.etag if state else None
+    last_modified = state.last_modified if state else None
+    with fetch.make_client(settings) as client:
+        result = fetch.get(client, str(spec.url), max_bytes=settings.http_max_bytes,
+                           total_timeout=settings.http_total_timeout, etag=etag, last_modified=last_modified)
+    if result.not_modified:
+        return FeedPoll(spec, "not_modified", etag=etag, last_modified=last_modified, http_status=304)
+    parsed = parse_feed(spec.name, result.body, result.headers)
+    if parsed.unreadable:
+        raise TerminalError(f"{parsed.problem} (no entries)", url=str(spec.url), status=result.status)
+    return FeedPoll(spec, "ok", parsed.items, result.etag, result.last_modified, result.status, parsed.problem)
+
+
+def fetch_pages(items: Sequence[FeedItem], settings: Settings) -> list[FetchedPage]:
+    """Article pages of feed entries, `page_concurrency` at a time; failures kept with their reason."""
+    def one(client, item: FeedItem) -> FetchedPage:
+        if not item.url:
+            return FetchedPage(item, None, None, TerminalError("entry has no link", url=None))
+        try:
+            res = fetch.get(client, item.url, max_bytes=settings.http_max_bytes, total_timeout=settings.http_total_timeout)
+        except PipelineError as exc:
+            return FetchedPage(item, None, None, exc)
+        return FetchedPage(item, res.body, res.url)
+
+    if not items:
+        return []
+    with fetch.make_client(settings) as client, ThreadPoolExecutor(settings.page_concurrency) as pool:
+        return list(pool.map(lambda it: one(client, it), items))
+
+
+def page_article(page: FetchedPage) -> tuple[Article | None, ErrorRecord | None]:
+    """Clean a fetched page; fall back to the feed's own text when the page is unusable."""
+    item = page.item
+    reason = None
+    if page.error is None and page.body is not None:
+        try:
+            doc = clean_html(page.body, url=page.final_url or item.url)
+            published = item.published or _parse_date(doc.date)
+            article = Article(
+                id=item.article_id, source=item.source, url=item.url, title=item.title or doc.title,
+                text=doc.text, content_hash=content_hash(item.title or doc.title, doc.text), origin="page",
+                published=published, author=doc.author, sitename=doc.sitename, language=doc.language,
+                entry_hash=item.entry_hash,
+            )
+            return article, None
+        except CleaningFailed as exc:
+            reason, stage, klass = str(exc), "clean", "terminal"
+    else:
+        reason, stage, klass = page.error.reason, "page", page.error.error_class
+    error = ErrorRecord(stage, f"{reason}; used the feed's summary instead", klass, item.source, item.url)
+    text = item.summary or item.title or ""
+    if not text.strip():
+        return None, replace(error, reason=f"{reason}; the feed entry has no text either")
+    # A transient page failure leaves entry_hash empty, so the next poll fetches the page again.
+    entry_hash = item.entry_hash if klass == "terminal" else None
+    article = Article(
+        id=item.article_id, source=item.source, url=item.url, title=item.title, text=text,
+        content_hash=content_hash(item.title, text), origin="feed", published=item.published,
+        entry_hash=entry_hash, fallback_reason=reason,
+    )
+    return article, error
+
+
+def feed_article(item: FeedItem) -> tuple[Article | None, ErrorRecord | None]:
+    """An entry stored from the feed's own text (when pages are not fetched)."""
+    text = item.summary or item.title or ""
+    if not text.strip():
+        return None, ErrorRecord("entry", "entry has no text", "terminal", item.source, item.url or None)
+    return Article(
+        id=item.article_id, source=item.source, url=item.url or None, title=item.title, text=text,
+        content_hash=content_hash(item.title, text), origin="feed", published=item.published,
+        entry_hash=item.entry_hash,
+    ), None
+
+
+def seed_article(seed: SeedDoc) -> tuple[Article | None, ErrorRecord | None]:
+    """A seed file as an Article; HTML seeds are cleaned like pages."""
+    if seed.kind == "html":
+        try:
+            doc = clean_html(seed.body)
+        except CleaningFailed as exc:
+            return None, ErrorRecord("clean", str(exc), "terminal", "seeds", str(seed.path))
+        title, text, date = doc.title, doc.text, _parse_date(doc.date)
+    else:
+        title, text, date = seed.title, seed.body.decode("utf-8"), None
+        if not text.strip():
+            return None, ErrorRecord("seed", "empty seed file", "terminal", "seeds", str(seed.path))
+    return Article(
+        id=seed.article_id, source="seeds", url=None, title=title, text=text,
+        content_hash=content_hash(title, text), origin="seed", published=date,
+        extra={"path": str(seed.path)},
+    ), None
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dateparser.parse(value)
+    except (ValueError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def extract_facts(articles: Sequence[Article], model: str) -> list[Facts]:
+    extractor = Extractor(model)
+    return list(extractor.extract([a.as_document() for a in articles]))
+
+
+def store_batch(settings: Settings, articles: Sequence[Article], facts: Sequence[Facts],
+                errors: Sequence[ErrorRecord], run_id: str) -> BatchCounts:
+    """One short write: the batch's articles, facts and errors in one transaction each."""
+    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        counts = store.write_batch(con, list(zip(articles, facts)), run_id, now())
+        store.record_errors(con, list(errors), run_id, now(), offset=_error_offset(con, run_id))
+    return counts
+
+
+def _error_offset(con, run_id: str) -> int:
+    return con.execute("SELECT count(*) FROM errors WHERE run_id = ?", [run_id]).fetchone()[0]
+
+
+def poll_state(spec: FeedSpec, prior: SourceState | None, poll: FeedPoll | None, error: PipelineError | None,
+               when: datetime) -> SourceState:
+    """The source row after a poll: validators kept on success, failures counted."""
+    base = prior or SourceState(source_id=spec.name, kind="feed")
+    base = replace(base, url=str(spec.url), tags=tuple(spec.tags), last_attempt=when)
+    if poll is not None:
+        return replace(base, etag=poll.etag, last_modified=poll.last_modified, last_status=poll.status,
+                       last_http_status=poll.http_status, last_error=poll.problem, consecutive_errors=0,
+                       last_success=when, entries_seen=len(poll.items) if poll.status == "ok" else base.entries_seen)
+    return replace(base, last_status="error", last_http_status=error.status if error else None,
+                   last_error=error.reason if error else "unknown error",
+                   consecutive_errors=base.consecutive_errors + 1)

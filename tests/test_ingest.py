@@ -1,0 +1,154 @@
+"""The ingest flow end to end against a loopback HTTP server serving feeds and real pages."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from conftest import Route, rss, shared_path
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _pages(n: int):
+    """The first n real pages that have expected snippets: (file name, bytes, expected)."""
+    folder = shared_path("realdata", "pages")
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    out = []
+    for spec in sorted(expected.values(), key=lambda v: v["file"]):
+        if spec.get("with"):
+            out.append((spec["file"], (folder / spec["file"]).read_bytes(), spec))
+        if len(out) == n:
+            break
+    return out
+
+
+def _serve_feed(server, path: str, pages, *, etag: str | None = '"v1"'):
+    items = []
+    for name, body, _ in pages:
+        server.routes[f"/pages/{name}"] = Route(body=body)
+        items.append({"title": f"Article {name}", "link": server.url(f"/pages/{name}"),
+                      "description": f"Summary of {name}"})
+    server.routes[path] = Route(body=rss(items), content_type="application/rss+xml", etag=etag,
+                                last_modified="Wed, 25 Nov 2026 10:00:00 GMT")
+    return items
+
+
+def _query(settings, sql: str, params=()):
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory):
+    from flows.ingest import ingest
+
+    pages = _pages(6)
+    _serve_feed(server, "/a.xml", pages[:3])
+    _serve_feed(server, "/b.xml", pages[3:])
+    settings = settings_factory([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))], seeds=True)
+
+    first = ingest(settings)
+    assert (first.feeds_ok, first.feeds_failed, first.articles_new) == (2, 0, 7)
+    rows = dict(_query(settings, "SELECT url, text FROM articles WHERE origin = 'page'"))
+    assert len(rows) == 6
+    for name, _, spec in pages:
+        text = " ".join(rows[server.url(f"/pages/{name}")].split())
+        assert any(" ".join(s.split()) in text for s in spec["with"]), name
+    facts_before = _query(settings, "SELECT count(*) FROM weapons")[0][0]
+    assert facts_before > 0  # the seed article's weapons
+
+    page_hits = len([r for r in server.requests if r[0].startswith("/pages/")])
+    second = ingest(settings)
+    assert (second.articles_new, second.articles_updated, second.feeds_not_modified) == (0, 0, 2)
+    assert len([r for r in server.requests if r[0].startswith("/pages/")]) == page_hits
+    conditional = server.hits("/a.xml")[-1]
+    assert conditional[1].get("if-none-match") == '"v1"' and conditional[2] == 304
+    assert _query(settings, "SELECT count(*) FROM articles")[0][0] == 7
+    assert _query(settings, "SELECT count(*) FROM weapons")[0][0] == facts_before
+    assert _query(settings, "SELECT count(*) FROM runs WHERE status = 'completed'")[0][0] == 2
+
+
+def test_changed_feed_adds_only_new_entries(server, settings_factory):
+    from flows.ingest import ingest
+
+    pages = _pages(4)
+    _serve_feed(server, "/feed.xml", pages[:2])
+    settings = settings_factory([("f", server.url("/feed.xml"))])
+    assert ingest(settings).articles_new == 2
+    _serve_feed(server, "/feed.xml", pages, etag='"v2"')
+    before = {r[0] for r in server.requests}
+    result = ingest(settings)
+    assert (result.articles_new, result.articles_unchanged) == (2, 2)
+    fetched = [r[0] for r in server.requests if r[0].startswith("/pages/")]
+    assert sorted(p for p in fetched if p not in before or fetched.count(p) > 1) == sorted(
+        f"/pages/{name}" for name, _, _ in pages[2:])
+
+
+def test_failures_become_stored_errors_while_others_complete(server, settings_factory):
+    from flows.ingest import ingest
+
+    good = _pages(2)
+    _serve_feed(server, "/good.xml", good)
+    server.routes["/broken.xml"] = Route(body=b"<rss><channel><title>x</title><item><title>unclosed",
+                                         content_type="application/rss+xml")
+    server.routes["/garbage.xml"] = Route(body=b"\x00\x01 this is not a feed at all", content_type="text/plain")
+    server.routes["/500.xml"] = Route(status=500, body=b"oops")
+    server.routes["/slow.xml"] = Route(body=rss([]), delay=4)
+    items = [{"title": "Gone", "link": server.url("/pages/missing"), "description": "A summary that survives."},
+             {"title": "Boom", "link": server.url("/pages/error"), "description": "Another summary."}]
+    server.routes["/mixed.xml"] = Route(body=rss(items), content_type="application/rss+xml")
+    server.routes["/pages/error"] = Route(status=500, body=b"err")
+    settings = settings_factory(
+        [("good", server.url("/good.xml")), ("broken", server.url("/broken.xml")),
+         ("garbage", server.url("/garbage.xml")), ("down", server.url("/500.xml")),
+         ("slow", server.url("/slow.xml")), ("mixed", server.url("/mixed.xml"))],
+        http_read_timeout=1, http_total_timeout=2,
+    )
+    result = ingest(settings)
+    assert result.feeds_ok >= 2 and result.feeds_failed >= 3
+    errors = _query(settings, "SELECT stage, source_id, error_class, reason FROM errors")
+    by_source = {}
+    for stage, source, klass, reason in errors:
+        by_source.setdefault(source, []).append((stage, klass, reason))
+    assert any("HTTP 500" in r for _, k, r in by_source["down"] if k == "transient")
+    assert any("timeout" in r for _, k, r in by_source["slow"])
+    assert by_source["garbage"][0][1] == "terminal"
+    assert any("404" in r for stage, _, r in by_source["mixed"] if stage == "page")
+    # the pages that failed were kept with the feed's own summary, the fallback recorded
+    fallback = dict(_query(settings, "SELECT title, origin FROM articles WHERE source_id = 'mixed'"))
+    assert fallback == {"Gone": "feed", "Boom": "feed"}
+    assert _query(settings, "SELECT count(*) FROM articles WHERE source_id = 'good'")[0][0] == 2
+    health = dict(_query(settings, "SELECT source_id, consecutive_errors FROM sources"))
+    assert health["down"] == 1 and health["good"] == 0
+
+
+def test_every_realdata_feed_is_ingested_without_exception(server, settings_factory):
+    from flows.ingest import ingest
+
+    folder = shared_path("realdata", "feeds")
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    feeds = []
+    for n, path in enumerate(files):
+        server.routes[f"/f{n}"] = Route(body=path.read_bytes(), content_type="application/xml")
+        feeds.append((f"feed{n}", server.url(f"/f{n}")))
+    settings = settings_factory(feeds, fetch_pages=False)  # their links point off this machine
+    result = ingest(settings)
+    assert result.feeds_ok + result.feeds_failed == len(files)
+    status = dict(_query(settings, "SELECT source_id, last_status FROM sources WHERE kind = 'feed'"))
+    assert len(status) == len(files) and set(status.values()) <= {"ok", "error"}
+    failed = {s for s, st in status.items() if st == "error"}
+    reasons = dict(_query(settings, "SELECT source_id, reason FROM errors WHERE stage = 'feed' "
+                                    "AND error_class <> 'warning'"))
+    assert failed == set(reasons) and all(reasons.values())
+    seen = dict(_query(settings, "SELECT source_id, entries_seen FROM sources WHERE last_status = 'ok' AND kind = 'feed'"))
+    stored = dict(_query(settings, "SELECT source_id, count(*) FROM articles GROUP BY ALL"))
+    textless = dict(_query(settings, "SELECT source_id, count(*) FROM errors WHERE stage = 'entry' GROUP BY ALL"))
+    for source, entries in seen.items():
+        assert stored.get(source, 0) + textless.get(source, 0) <= entries, source
+    assert sum(stored.values()) > 50
+    # ill-formed documents with entries keep them and record the problem as a warning
+    assert _query(settings, "SELECT count(*) FROM errors WHERE error_class = 'warning'")[0][0] > 0
