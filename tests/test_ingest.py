@@ -146,7 +146,8 @@ def test_every_realdata_feed_is_ingested_without_exception(server, settings_fact
     assert failed == set(reasons) and all(reasons.values())
     from flows.sources import parse_feed
 
-    expected = {i.article_id for p in files for i in parse_feed("x", p.read_bytes()).items}
+    headers = {"content-type": "application/xml"}
+    expected = {i.article_id for n, p in enumerate(files) for i in parse_feed(f"feed{n}", p.read_bytes(), headers).items}
     stored = {r[0] for r in _query(settings, "SELECT article_id FROM articles")}
     textless = _query(settings, "SELECT count(*) FROM errors WHERE stage = 'entry'")[0][0]
     assert stored <= expected and len(stored) + textless >= len(expected)  # nothing lost
