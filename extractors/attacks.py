@@ -47,6 +47,8 @@ ATTACK_WORDS = re.compile(
 )
 DAMAGE_WORDS = re.compile(r"\b(damag|destroy|hit|struck|fire broke|debris|killed|injur|wound|dead|died|"
                           r"casualt|explosion|blast|attack|strike|shell|target|fell|impact)\w*", re.IGNORECASE)
+DAMAGE_ONLY = re.compile(r"\b(were|was|been|got)\s+(?:\w+\s+)?(damaged|destroyed|hit|struck|killed|injured|wounded)\b|"
+                         r"\b(deprived of|without (?:power|electricity|water|heat)|power outages?)\b", re.IGNORECASE)
 FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$", re.IGNORECASE)
 
 # Which side an attacker usually strikes, used only when the text names no target.
@@ -144,7 +146,7 @@ def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
             if mention is not None:
                 out.append(mention)
             i = h_end
-    return out
+    return sorted(out + headless_intercepts(sents, out), key=lambda m: m.start)
 
 
 def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
@@ -223,6 +225,46 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
         mention.rule = "weapon_named"
         return _assign_named(mention, info)
     return _assign_role(doc, info, mention, value, num_start, head_tok.i)
+
+
+NUM_TEXT = r"(\d[\d,]*|(?:[a-z]+[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
+           r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|" \
+           r"ninety|hundred)|all)"
+INTERCEPT_VERB = r"(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|brought down|suppressed)"
+HEADLESS = (
+    # "40 were shot down", "of which 35 were intercepted", "25 of them were destroyed"
+    re.compile(rf"(?:\bof (?:them|these|those|which),?\s+)?\b{NUM_TEXT}\s+(?:of (?:them|these|those)\s+)?"
+               rf"(?:were|was|had been|have been|are)\s+(?:\w+\s+){{0,2}}?{INTERCEPT_VERB}\b", re.IGNORECASE),
+    # "air defence shot down 40", "downed 25 of them"
+    re.compile(rf"\b{INTERCEPT_VERB}\s+(?:at least |more than |over |about |some )?{NUM_TEXT}"
+               rf"(?=\s*(?:of (?:them|these|those|the attackers)\b|[.,;]|\s+(?:over|in|above|across|and)\b))",
+               re.IGNORECASE),
+)
+
+
+def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> list[Mention]:
+    """Intercept counts without their own weapon noun, given to the weapon named just before."""
+    out: list[Mention] = []
+    taken = [(m.start, m.end) for m in mentions]
+    for info in sents:
+        for pattern in HEADLESS:
+            for match in pattern.finditer(info.text):
+                start = info.span.start_char + match.start(1)
+                end = info.span.start_char + match.end()
+                if any(a <= start < b for a, b in taken):
+                    continue
+                prior = [m for m in mentions if m.start < start and not m.decoy and (m.launched or m.model)]
+                if not prior or info.index - prior[-1].sentence > 1:
+                    continue
+                ref = prior[-1]
+                raw = match.group(1)
+                value = ref.launched if raw.lower() == "all" else parse_number(raw)
+                if value is None or (ref.launched is not None and value > ref.launched):
+                    continue
+                out.append(Mention(ref.category, ref.model, None, None, value, start, end, info.index,
+                                   "headless_intercept", side=ref.side))
+                taken.append((start, end))
+    return out
 
 
 def _assign_named(mention: Mention, info: SentenceInfo) -> Mention:
@@ -312,15 +354,23 @@ def combine_weapons(mentions: list[Mention]) -> list[Mention]:
         if target is None:
             entries.append(replace(m))
             continue
+        if _filled(m) > _filled(target):  # the fuller phrase is the better evidence
+            target.start, target.end, target.sentence, target.rule = m.start, m.end, m.sentence, m.rule
         if target.model is None and m.model is not None:
             target.model = m.model
             if _coarse(m.category) == _coarse(target.category):
                 target.category = m.category if m.category != "missile" else target.category
         if target.launched is None and m.launched is not None:
             target.launched, target.launched_qualifier = m.launched, m.launched_qualifier
+        elif target.launched == m.launched and target.launched_qualifier == "exact":
+            target.launched_qualifier = m.launched_qualifier  # headlines drop "about"; the body keeps it
         if target.intercepted is None and m.intercepted is not None:
             target.intercepted = m.intercepted
     return _drop_totals(entries)
+
+
+def _filled(m: Mention) -> int:
+    return (m.launched is not None) + (m.intercepted is not None) + (m.model is not None)
 
 
 def _coarse(category: str) -> str:
@@ -413,6 +463,13 @@ def casualties(sents: list[SentenceInfo], base_offset: int = 0) -> list[Casualty
                                   f"casualties_{kind}", 0.7)
                     out.append(Casualty(kind, value, qual, children, ev))
                     break
+        if CHILDREN.search(info.text) and re.search(rf"{KILLED}|{INJURED}", info.text, re.IGNORECASE) \
+                and info.attack_context | bool(DAMAGE_WORDS.search(info.text)):
+            kind = "killed" if re.search(KILLED, info.text, re.IGNORECASE) else "injured"
+            if not any(c.kind == kind and c.evidence.sentence == info.index for c in out):
+                m = CHILDREN.search(info.text)
+                ev = Evidence(info.index, info.span.start_char + m.start(), info.span.start_char + m.end(), "children", 0.6)
+                out.append(Casualty(kind, None, None, True, ev))
         if NO_CASUALTIES.search(info.text):
             m = NO_CASUALTIES.search(info.text)
             ev = Evidence(info.index, info.span.start_char + m.start(), info.span.start_char + m.end(), "no_casualties", 0.8)
@@ -620,7 +677,10 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
     for c in hits:
         main.sentences.add(c.evidence.sentence)
     for info in sents:
-        if info.attack_context and not info.total_context and DAMAGE_WORDS.search(info.text):
+        if info.total_context or NON_EVENT.search(info.text):
+            continue
+        if (info.attack_context and DAMAGE_WORDS.search(info.text)) or DAMAGE_ONLY.search(info.text) \
+                or lexicon.SERVICE_CONTEXT.search(info.text) and lexicon.matching_keys(info.text, lexicon.SERVICE_WORDS):
             main.sentences.add(info.index)
     attacks = []
     for n, wave in enumerate(waves.values()):
@@ -663,7 +723,9 @@ def _best_casualties(hits: list[Casualty]) -> list[Casualty]:
     for kind in ("killed", "injured"):
         same = [c for c in hits if c.kind == kind]
         if same:
-            out.append(max(same, key=lambda c: (c.count or 0)))
+            best = max(same, key=lambda c: (c.count is not None, c.count or 0))
+            children = any(c.children for c in same) or None
+            out.append(replace(best, children=children))
     return out
 
 

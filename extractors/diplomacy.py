@@ -187,6 +187,13 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     for n, sent in enumerate(doc.sents):
         kind = kind_of(sent.text)
         if kind is None:
+            # "The Russian delegation is led by X": heads without an event word join the last event
+            if HEAD_CUE.search(sent.text) and re.search(r"\bdelegation|negotiat", sent.text, re.I):
+                heads = heads_of(doc, sent, nationality, "")
+                target = cands[-1] if cands else None
+                if target is not None:
+                    for k, v in heads.items():
+                        target.heads.setdefault(k, v)
             continue
         cand = Candidate(kind, n, sent, venue_of(doc, sent), parties_of(sent),
                          heads_of(doc, sent, nationality, kind), status_of(sent.text), duration_of(sent.text))

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     http_total_timeout: float = Field(30.0, gt=0, le=1800, description="Seconds a whole download may take.")
     http_max_bytes: int = Field(5_000_000, ge=1024, description="Largest response body kept; larger ones are refused.")
     http_max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed per request.")
-    http_user_agent: str = Field("newswatch/0.1 (+https://github.com/newswatch/newswatch)", min_length=3,
+    http_user_agent: str = Field("newswatch/0.1 (news monitoring; set http_user_agent to add a contact)", min_length=3,
                                  description="User-Agent sent with every request.")
     fetch_pages: bool = Field(True, description="Fetch each entry's article page; off stores the feed's own text.")
     page_concurrency: int = Field(8, ge=1, le=64, description="Article pages fetched at once.")

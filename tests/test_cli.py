@@ -1,0 +1,111 @@
+"""The `newswatch` command: contracts of extract/clean, read-only sql, documented everywhere."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, shared_path
+from flows.cli import app
+from flows.settings import Settings
+
+runner = CliRunner()
+NEWSWATCH = [sys.executable, "-m", "flows.cli"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    con = duckdb.connect(str(path))
+    from storage.db import migrate
+
+    migrate(con)
+    con.execute("INSERT INTO runs (run_id, started_at, status) VALUES ('r1', now(), 'completed')")
+    con.close()
+    return path
+
+
+def test_sql_reads_and_formats(db):
+    result = runner.invoke(app, ["sql", "SELECT run_id, status FROM runs", "-d", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip()) == {"run_id": "r1", "status": "completed"}
+    result = runner.invoke(app, ["sql", "SELECT run_id FROM runs", "-d", str(db), "--format", "csv"])
+    assert result.stdout.splitlines() == ["run_id", "r1"]
+
+
+def test_sql_cannot_modify(db):
+    for statement in ("DELETE FROM runs", "CREATE TABLE x (a INT)", "DROP TABLE runs"):
+        result = runner.invoke(app, ["sql", statement, "-d", str(db)])
+        assert result.exit_code == 1 and "read-only" in result.output.lower(), result.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+
+
+def test_sql_on_missing_database_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["sql", "SELECT 1", "-d", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 3 and "does not exist yet" in result.output
+
+
+def test_bad_config_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("NEWSWATCH_PAGE_CONCURRENCY", "zero")
+    result = runner.invoke(app, ["sql", "SELECT 1"])
+    assert result.exit_code == 2 and "page_concurrency" in result.output
+
+
+def test_extract_contract_through_the_console_script():
+    lines = [{"id": "x1", "text": "Overnight Russia launched 50 drones at Kharkiv; 40 were shot down."},
+             {"id": "x2", "text": "The weather was mild.", "published": "2026-03-01"}]
+    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "newswatch"), "extract", "--jsonl", "-"],
+                          input="\n".join(json.dumps(x) for x in lines) + "\nnot json\n",
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["x1", "x2"] and "line 3" in proc.stderr
+    weapons = out[0]["attacks"][0]["weapons"]
+    assert (weapons[0]["category"], weapons[0]["launched"], weapons[0]["intercepted"]) == ("drone", 50, 40)
+    assert out[1]["is_new_attack_report"] is False
+
+
+def test_clean_contract(tmp_path):
+    page = shared_path("realdata", "pages", "blog.python.org.html")
+    broken = tmp_path / "empty.html"
+    broken.write_text("<html><body></body></html>")
+    result = runner.invoke(app, ["clean", "--jsonl", str(page), str(broken)])
+    first, second = (json.loads(x) for x in result.stdout.splitlines())
+    assert first["path"] == str(page) and "Python 3.6.0" in first["text"] and first["language"] == "en"
+    assert second["text"] is None and "no main text" in second["error"]
+
+
+def test_cleaning_quality_gate():
+    pages = shared_path("realdata", "pages")
+    scorer = shared_path("eval", "clean_score.py")
+    cmd = f"{ROOT / '.venv' / 'bin' / 'newswatch'} clean --jsonl"
+    proc = subprocess.run([sys.executable, str(scorer), str(pages), "--cmd", cmd, "--min", "f1=0.91"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_group(app)
+    names = []
+    for name, cmd in group.commands.items():
+        sub = getattr(cmd, "commands", None)
+        names += [f"{name} {s}" for s in sub] if sub else [name]
+    return names
+
+
+def test_readme_documents_every_command_and_setting():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in _commands():
+        assert f"newswatch {command}" in readme, command
+        assert runner.invoke(app, [*command.split(), "--help"]).exit_code == 0
+    for name in Settings.model_fields:
+        assert re.search(rf"\|\s*`{name}`\s*\|", readme), f"setting {name} is not in the README table"
+    assert "make run" in readme and "make test" in readme

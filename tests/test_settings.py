@@ -1,0 +1,63 @@
+"""Settings layering (defaults < file < env < flags) and clear config errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from flows.settings import ConfigError, Settings, load_feeds, load_settings
+
+
+def test_layers_in_order(tmp_path, monkeypatch):
+    cfg = tmp_path / "nw.toml"
+    cfg.write_text('database = "from-file.duckdb"\nbatch_size = 7\npage_concurrency = 3\n')
+    monkeypatch.setenv("NEWSWATCH_BATCH_SIZE", "9")
+    s = load_settings(cfg, page_concurrency=5)
+    assert s.database == Path("from-file.duckdb")  # file beats default
+    assert s.batch_size == 9  # env beats file
+    assert s.page_concurrency == 5  # flag beats env and file
+    assert s.http_max_redirects == Settings.model_fields["http_max_redirects"].default
+
+
+def test_bad_value_names_the_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSWATCH_HTTP_READ_TIMEOUT", "soon")
+    with pytest.raises(ConfigError, match="http_read_timeout"):
+        load_settings()
+
+
+def test_unknown_key_and_bad_toml_are_config_errors(tmp_path):
+    cfg = tmp_path / "nw.toml"
+    cfg.write_text("databse = 'typo.duckdb'\n")
+    with pytest.raises(ConfigError, match="databse"):
+        load_settings(cfg)
+    cfg.write_text("database = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(cfg)
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "missing.toml")
+
+
+def test_feed_list_errors_name_the_entry(tmp_path):
+    f = tmp_path / "feeds.toml"
+    f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/rss"\n[[feeds]]\nname = "b"\nurl = "ftp://x"\n')
+    with pytest.raises(ConfigError, match=r"feeds\.1\.url"):
+        load_feeds(f)
+    f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/1"\n[[feeds]]\nname = "a"\nurl = "https://example.org/2"\n')
+    with pytest.raises(ConfigError, match="unique"):
+        load_feeds(f)
+
+
+def test_default_feed_list_is_valid():
+    feeds = load_feeds(Settings().feeds_file)
+    assert len(feeds) >= 4 and all(str(f.url).startswith("https://") for f in feeds)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(sorted(Settings.model_fields)), value=st.one_of(
+    st.text(max_size=20), st.integers(-10**9, 10**9), st.floats(allow_nan=True), st.booleans()))
+def test_random_values_load_or_fail_clearly(key, value):
+    try:
+        load_settings(None, **{key: value})
+    except ConfigError as exc:
+        assert key in str(exc)
