@@ -21,9 +21,21 @@ from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 
 PLACE_LABELS = {"PLACE", "REGION"}
 SIDE_LABELS = {"COUNTRY", "DEMONYM", "ACTOR"}
+QUAL_WORDS = {"about", "around", "nearly", "almost", "some", "over", "least", "than", "to", "approximately",
+              "roughly", "all", "every", "another", "additional", "further", "only", "just"}
 MODIFIER_STOP = {"of", "and", "or", "the", "a", "an", "were", "was", "by", "with", "from", "at", "in",
                  "on", "to", "that", "which", "its", "their", "his", "her", ",", ";", ":", "also", "as"}
 NUM_JOINERS = {"-", "and"}
+NOT_WEAPON_HEAD_NEXT = {"attack", "attacks", "strike", "strikes", "operator", "operators", "unit", "units",
+                        "production", "factory", "factories", "plant", "sites", "site", "debris", "wreckage",
+                        "fragments", "threat", "alert", "alerts", "warning", "warnings", "manufacturer",
+                        "program", "programme", "industry", "components", "parts", "wave", "waves", "launchers",
+                        "systems", "defence", "defense", "carrier", "carriers", "boat", "boats"}
+NUMBER_WORDS_EXTRA = {"both": 2}
+# A count that belongs to an earlier event than the one reported ("the earlier record was 355").
+PAST_COUNT = re.compile(r"\b(earlier record|previous record|the record (?:was|of)|reminiscent of|last (?:month|year|week)|"
+                        r"(?:early|late|mid-?)\s*(?:january|february|march|april|may|june|july|august|september|"
+                        r"october|november|december)|a year ago|since the start|in 20\d\d)\b", re.IGNORECASE)
 PERIOD_TOTAL = re.compile(
     r"\b(in|during|throughout|over|for|since the (?:start|beginning) of|so far (?:in|this))\s+(?:the\s+)?"
     r"(?:(?:month|week|year) of\s+)?(january|february|march|april|may|june|july|august|september|october|"
@@ -95,6 +107,8 @@ def sentence_infos(doc: Doc) -> list[SentenceInfo]:
 
 def _number_before(doc: Doc, end: int, floor: int) -> tuple[int | None, int]:
     """Value of the number expression ending right before token `end`, and its first token."""
+    if end - 1 >= floor and doc[end - 1].lower_ in NUMBER_WORDS_EXTRA:
+        return NUMBER_WORDS_EXTRA[doc[end - 1].lower_], end - 1
     i = end - 1
     while i >= floor and (doc[i].like_num or doc[i].text in NUM_JOINERS or doc[i].lower_ in ("hundred", "thousand", "dozen")):
         i -= 1
@@ -176,6 +190,8 @@ def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
     head = _head_category(token)
     if head is None:
         return None
+    if i + 1 < end and doc[i + 1].lower_ in NOT_WEAPON_HEAD_NEXT:
+        return None  # "three drone attacks", "drone production": the weapon word is a modifier
     return i + 1, None, None
 
 
@@ -214,11 +230,20 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
         side = gazetteer.country_of_name(doc[j].text)
     num_end = j + 1
     value, num_start = _number_before(doc, num_end, sent.start)
+    if value is None and num_end - 2 >= sent.start and doc[num_end - 1].lower_ == "the" and doc[num_end - 2].lower_ == "of":
+        value, num_start = _number_before(doc, num_end - 2, sent.start)  # "28 of the drones"
+    if value is not None and num_start - 1 >= sent.start and doc[num_start - 1].is_title \
+            and num_start - 1 > sent.start and doc[num_start - 1].lower_ not in QUAL_WORDS:
+        return None  # "Hermes 900 drone": a designation, not a count
+    after_head = doc[head_tok.i + 1:min(sent.end, head_tok.i + 3)]
+    mixed = len(after_head) == 2 and after_head[0].lower_ in ("and", "or") and (
+        after_head[1].lower_ in lexicon.WEAPON_HEADS or after_head[1].lower_ in lexicon.CATEGORY_MODIFIERS)
     phrase_start = num_start if value is not None else (mods[0].i if mods else start)
     if value is None and doc[j].lower_ in ("all",) if j >= sent.start else False:
         value = None
     mention = Mention(category, model, None, None, None, doc[phrase_start].idx,
-                      head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy)
+                      head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy,
+                      generic_total=mixed)
     if value is None:
         if model is None or not info.attack_context:
             return None
@@ -277,7 +302,8 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
     before_text = before.text
     qualifier = qualifier_of(before_text)
     # "25 of the 29 missiles", "30 out of 36", "Four of six"
-    pair = _pair_before(doc, num_start, sent.start)
+    pair = None if re.search(r"\b(every|each|all)\s+one\s+of(?: the)?\s*$", before_text, re.I) \
+        else _pair_before(doc, num_start, sent.start)
     after_text = doc[head_i + 1:sent.end].text
     before_sent = doc[sent.start:num_start].text
     if pair is not None:
@@ -289,13 +315,21 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
             m.intercepted = part
         m.rule = "part_of_whole"
         return m
-    if re.search(r"\ball\s*$", before_text, re.IGNORECASE) and lexicon.INTERCEPT_WORDS.search(info.text):
+    every = re.search(r"\b(all|every one of|each of|all of)(?: the)?\s*$", before_text, re.IGNORECASE)
+    if every and lexicon.INTERCEPT_WORDS.search(info.text):
         m.launched, m.launched_qualifier, m.intercepted = value, "exact", value
         m.rule = "all_intercepted"
         return m
     role = _role(before_sent, after_text, info.text)
     if role == "lost" or m.decoy:
         m.decoy = True
+        return m
+    if PAST_COUNT.search(info.text):
+        m.decoy = True  # a figure of an earlier event, kept out of this one
+        return m
+    if lexicon.NOT_INTERCEPTED.search(after_text[:60]):
+        m.launched, m.launched_qualifier, m.intercepted = value, qualifier, 0
+        m.rule = "not_intercepted"
         return m
     if role == "intercepted":
         m.intercepted = value
@@ -338,7 +372,7 @@ def _role(before: str, after: str, sentence: str) -> str | None:
     if lexicon.NOT_INTERCEPTED.search(near_after):
         return "launched"
     if not cands:
-        return "launched" if ATTACK_WORDS.search(sentence) else None
+        return "launched"  # a bare list ("The full list: 14 ..."); detection decides if it matters
     return min(cands)[1]
 
 
@@ -347,11 +381,14 @@ def _role(before: str, after: str, sentence: str) -> str | None:
 def combine_weapons(mentions: list[Mention]) -> list[Mention]:
     """One entry per (category, model): counts merged; totals dropped beside per-model counts."""
     entries: list[Mention] = []
-    for m in mentions:
-        if m.decoy or (m.launched is None and m.intercepted is None and m.model is None):
+    for m in sorted(mentions, key=lambda m: (m.sentence == 0, m.start)):  # headline last
+        if m.decoy or m.generic_total or (m.launched is None and m.intercepted is None and m.model is None):
             continue
         target = _compatible(entries, m)
         if target is None:
+            if m.model is None and any(_coarse(e.category) == _coarse(m.category) and e.model is None
+                                       and (e.launched or e.intercepted) for e in entries):
+                continue  # another figure for the same weapons: a per-place subset or a restatement
             entries.append(replace(m))
             continue
         if _filled(m) > _filled(target):  # the fuller phrase is the better evidence

@@ -63,7 +63,7 @@ INTERCEPT_WORDS = re.compile(
 )
 LAUNCH_WORDS = re.compile(
     r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|attack(?:ed|ing)?\s+with|"
-    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|total\s+of|including|involv(?:ed|ing)|"
+    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|total\s+of|involv(?:ed|ing)|"
     r"comprised|consisted|wave\s+of|unleashed|salvo|attack(?:ed|s)?|strik(?:e|es|ing)|targeting|"
     r"were\s+detected|tracked)\b",
     re.IGNORECASE,
