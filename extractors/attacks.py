@@ -41,12 +41,12 @@ PERIOD_TOTAL = re.compile(
     r"(?:(?:month|week|year) of\s+)?(january|february|march|april|may|june|july|august|september|october|"
     r"november|december|20\d\d|the (?:past|last) (?:month|week|year|\d+ (?:days|weeks|months))|"
     r"(?:this|last|the previous) (?:month|week|year)|the war|the full-scale invasion)\b|"
-    r"\b(per (?:day|night|month|week)|a month|monthly|weekly|annual(?:ly)?|this year|last year|since 20\d\d|"
+    r"\b(per (?:day|night|month|week)|a month|monthly|weekly|annual(?:ly)?|this year|last year|since 20\d\d|in 20\d\d|"
     r"since (?:february|the start)|record (?:month|year)|in total this|so far this)\b",
     re.IGNORECASE,
 )
 NON_EVENT = re.compile(
-    r"\b(anniversary|commemorat|memorial|years? ago|produc(?:e|ed|es|tion|ing)|manufactur|factory output|"
+    r"\b(anniversary|commemorat|memorial|remember|years? ago|(?:two|three|four|five|ten|\d+) years (?:on|after|since)|produc(?:e|ed|es|tion|ing)|manufactur|factory output|"
     r"exercise|drills?\b|war ?games|sanction|stockpile|forecast|could soon|expected to|would be able|"
     r"tournament|match(?:es)?\b|championship|football|film|documentary|oscar|award)\w*",
     re.IGNORECASE,
@@ -57,8 +57,11 @@ ATTACK_WORDS = re.compile(
     r"intercepted|downed|air defen[cs]e)\b",
     re.IGNORECASE,
 )
-DAMAGE_WORDS = re.compile(r"\b(damag|destroy|hit|struck|fire broke|debris|killed|injur|wound|dead|died|"
-                          r"casualt|explosion|blast|attack|strike|shell|target|fell|impact)\w*", re.IGNORECASE)
+DAMAGE_WORDS = re.compile(r"\b(damag|destroy|hit|struck|fire broke|debris|killed|injur|wound|dead|died|deaths?\b|hurt|"
+                          r"casualt|explosion|blast|attack|strike|shell|target|fell|impact|air defen[cs]es? (?:were|was) "
+                          r"(?:in action|active|working))\w*", re.IGNORECASE)
+HISTORY = re.compile(r"\b(since (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday), when|years? ago|"
+                     r"months? ago|in 20\d\d|last (?:year|month))\b", re.IGNORECASE)
 DAMAGE_ONLY = re.compile(r"\b(were|was|been|got)\s+(?:\w+\s+)?(damaged|destroyed|hit|struck|killed|injured|wounded)\b|"
                          r"\b(deprived of|without (?:power|electricity|water|heat)|power outages?)\b", re.IGNORECASE)
 FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -453,8 +456,8 @@ def _drop_totals(entries: list[Mention]) -> list[Mention]:
 
 # ---------------------------------------------------------------- casualties, regions, damage
 
-KILLED = r"(?:killed|killing|kills|dead|died|deaths?|lives|fatalities|death toll)"
-INJURED = r"(?:injured|injuring|injuries|wounded|wounding|hurt|hospitali[sz]ed)"
+KILLED = r"(?:killed|killing|kills|kill|dead|died|deaths?|lives|fatalities|death toll)"
+INJURED = r"(?:injured|injuring|injuries|wounded|wounding|wound|hurt|hospitali[sz]ed)"
 PEOPLE = r"(?:people|persons|civilians|residents|children|others|men|women|of them|soldiers|workers|employees|more)?"
 QUAL = r"(?:(?:at least|more than|over|about|around|nearly|almost|up to|some|least)\s+)?"
 NUMWORD = r"(\d[\d,]*|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
@@ -585,11 +588,17 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
     return attacker, target
 
 
-def place_of(ent: Span, sentence: int) -> Place:
+DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+              "frontline", "border", "occupied", "other", "several", "many", "neighbouring", "neighboring"}
+
+
+def place_of(ent: Span, sentence: int) -> Place | None:
     text = ent.text
     ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
     if ent.label_ == "REGION":
         stem = " ".join(t.text for t in ent[:-1]).replace(" - ", "-").replace(" -", "-")
+        if gazetteer.country_of_name(stem) or stem.lower() in DIRECTIONS:
+            return None  # "Ukrainian regions", "Russian region": not a named region
         stem_name = gazetteer.fold_variant(stem)
         rec = gazetteer.lookup(stem)
         suffix = ent[-1].text.lower().rstrip("s")
@@ -598,10 +607,20 @@ def place_of(ent: Span, sentence: int) -> Place:
             return Place(text, name, "region", rec.country, rec.latitude, rec.longitude, "region", ev)
         return Place(text, name, "region", None, None, None, "unknown", ev)
     rec = gazetteer.lookup(text)
+    name = gazetteer.fold_variant(text)  # the spelling as written, folded; a renamed city keeps its name
     if rec is None:
-        return Place(text, gazetteer.fold_variant(text), "unknown", None, None, None, "unknown", ev)
+        return Place(text, name, "unknown", None, None, None, "unknown", replace(ev, rule="preposition_cue", confidence=0.5))
     precision = {"city": "exact", "region": "region", "sea": "region"}.get(rec.admin_level, "unknown")
-    return Place(text, rec.name, rec.admin_level, rec.country, rec.latitude, rec.longitude, precision, ev)
+    return Place(text, name, rec.admin_level, rec.country, rec.latitude, rec.longitude, precision, ev)
+
+
+def _speaks(doc: Doc, ent: Span) -> bool:
+    """A capital standing for its government: "Moscow said", "Kyiv's forces"."""
+    if ent.text not in gazetteer.CAPITALS:
+        return False
+    nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    return nxt in {"said", "says", "claimed", "denied", "has", "had", "is", "was", "would", "will", "'s", "’s",
+                   "called", "accused", "launched", "responded", "carried", "struck", "hit", "fired", "attacked"}
 
 
 def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int], target: str | None) -> list[Place]:
@@ -618,6 +637,8 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
             if FROM_PLACE.search(before + " "):
                 continue
             place = place_of(ent, info.index)
+            if place is None or _speaks(doc, ent):
+                continue
             if target and place.country and place.country != target and place.admin_level != "sea":
                 continue
             out.append(place)
@@ -635,16 +656,22 @@ def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
     negative = {s.index for s in sents if NON_EVENT.search(s.text)}
     strong = [m for m in mentions if not m.decoy and (m.launched or m.intercepted)
               and not sents[m.sentence].total_context and m.sentence not in negative]
+    named = [m for m in mentions if m.sentence in lead and sents[m.sentence].attack_context
+             and m.sentence not in negative]
     timed_attack = [s for s in sents if s.attack_context and pipeline_time(s.text) and not s.total_context
-                    and s.index not in negative]
+                    and s.index not in negative and not HISTORY.search(s.text)]
     casualty_attack = [c for c in hits if c.count and sents[c.evidence.sentence].attack_context]
+    lead_attack = [s for s in sents[:3] if s.attack_context and s.index not in negative
+                   and any(e.label_ in SIDE_LABELS | PLACE_LABELS for e in s.span.ents)]
     totals = [m for m in mentions if sents[m.sentence].total_context]
     score = 0.0
     score += 0.5 if strong else 0.0
     score += 0.3 if timed_attack else 0.0
     score += 0.2 if casualty_attack else 0.0
-    score += 0.15 if any(s.attack_context for s in sents[:2]) else 0.0
+    score += 0.2 if lead_attack else 0.0
+    score += 0.2 if named and not strong else 0.0
     score -= 0.35 * len(lead & negative)
+    score -= 0.35 * sum(1 for s in sents[:2] if s.total_context or HISTORY.search(s.text))
     if totals and len(totals) >= len(strong):
         score -= 0.4
     return score >= 0.5, max(0.0, min(1.0, score))
@@ -666,18 +693,26 @@ class Wave:
     sentences: set[int] = field(default_factory=set)
 
 
-def document_direction(doc: Doc, sents: list[SentenceInfo]) -> tuple[str | None, str | None]:
-    """Most-voted attacker and target over the attack sentences; dyads fill a missing side."""
+def document_direction(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention] = ()) -> tuple[str | None, str | None]:
+    """Most-voted attacker and target over the attack sentences; dyads fill a missing side.
+
+    A weapon's own side ("151 Ukrainian drones") counts twice: it is the most direct evidence.
+    """
     att: dict[str, int] = {}
     tgt: dict[str, int] = {}
+    for m in mentions:
+        if m.side and not m.decoy:
+            att[m.side] = att.get(m.side, 0) + 2
+    counted = {m.sentence for m in mentions if not m.decoy}
     for info in sents:
-        if not info.attack_context:
+        if not info.attack_context or HISTORY.search(info.text) or PAST_COUNT.search(info.text):
             continue
+        weight = 2 if info.index in counted or info.index < 2 else 1
         a, t = sentence_direction(doc, info.span)
         if a:
-            att[a] = att.get(a, 0) + 1
+            att[a] = att.get(a, 0) + weight
         if t:
-            tgt[t] = tgt.get(t, 0) + 1
+            tgt[t] = tgt.get(t, 0) + weight
     attacker = max(att, key=att.get) if att else None
     target = max((t for t in tgt if t != attacker), key=tgt.get, default=None)
     if attacker is None and target:
@@ -698,7 +733,7 @@ def _mentioned(doc: Doc) -> set[str]:
 def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits: list[Casualty],
                   day=None) -> list[Attack]:
     """Group mentions into waves by direction; one Attack per wave."""
-    attacker, target = document_direction(doc, sents)
+    attacker, target = document_direction(doc, sents, mentions)
     waves: dict[tuple, Wave] = {}
     main = Wave(attacker, target)
     waves[(attacker, target)] = main
@@ -710,13 +745,19 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
             a, t = side, s_tgt if s_tgt and s_tgt != side else DYADS.get(side)
         wave = waves.setdefault((a, t), Wave(a, t))
         wave.mentions.append(m)
-        wave.sentences.add(m.sentence)
+        if not m.decoy or lexicon.INTERCEPT_WORDS.search(sents[m.sentence].text):
+            wave.sentences.add(m.sentence)
+    busiest = max(waves.values(), key=lambda w: len([m for m in w.mentions if not m.decoy]))
+    if busiest.mentions and not [m for m in main.mentions if not m.decoy]:
+        main = busiest  # the direction the counted weapons flew is the article's main strike
     for c in hits:
         main.sentences.add(c.evidence.sentence)
     for info in sents:
         if info.total_context or NON_EVENT.search(info.text):
             continue
-        if (info.attack_context and DAMAGE_WORDS.search(info.text)) or DAMAGE_ONLY.search(info.text) \
+        if PAST_COUNT.search(info.text) or HISTORY.search(info.text):
+            continue
+        if info.attack_context or DAMAGE_WORDS.search(info.text) or DAMAGE_ONLY.search(info.text) \
                 or lexicon.SERVICE_CONTEXT.search(info.text) and lexicon.matching_keys(info.text, lexicon.SERVICE_WORDS):
             main.sentences.add(info.index)
     attacks = []

@@ -71,8 +71,9 @@ def venue_of(doc: Doc, sent: Span) -> str | None:
         if ent.label_ == "COUNTRY" and not VENUE_PREP.search(before):
             continue
         if VENUE_PREP.search(before) or talkish:
-            rec = gazetteer.lookup(ent.text)
-            return rec.name if rec else ent.text
+            if ent.label_ == "COUNTRY":
+                return gazetteer.country_of_name(ent.text)
+            return gazetteer.fold_variant(ent.text)
     return None
 
 
@@ -198,6 +199,7 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
         cand = Candidate(kind, n, sent, venue_of(doc, sent), parties_of(sent),
                          heads_of(doc, sent, nationality, kind), status_of(sent.text), duration_of(sent.text))
         cands.append(cand)
+    _country_venues(cands)
     return [_to_fact(c, doc) for c in _merge(cands)]
 
 
@@ -217,6 +219,14 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
         if same.status in ("held", None) and c.status in ("ongoing", "planned"):
             same.status = same.status or c.status
     return [m for m in merged if m.venue or m.heads or (len(m.parties) >= 2 and m.kind != "agreement")]
+
+
+def _country_venues(cands: list[Candidate]) -> None:
+    """A country is a venue only when the article names no city for the talks."""
+    cities = {c.venue for c in cands if c.venue and gazetteer.country_names().get(c.venue) is None}
+    for c in cands:
+        if c.venue and gazetteer.country_names().get(c.venue) and cities:
+            c.venue = None
 
 
 def _to_fact(c: Candidate, doc: Doc) -> Diplomacy:

@@ -143,6 +143,48 @@ class PersonTagger:
         return len(words) >= 2 and span.start > span.sent.start and not _has_org_word(words)
 
 
+PLACE_PREPS = {"in", "at", "near", "over", "outside", "around", "towards", "toward", "into", "across", "of"}
+PLACE_NOUNS = {"district", "village", "town", "city", "port", "school", "hospital", "camp", "base", "airport",
+               "refinery", "heights", "crossing", "strip", "valley", "plant", "station", "settlement", "kibbutz"}
+
+
+@Language.component("nw_place_cues", requires=["doc.ents"], assigns=["doc.ents"])
+def place_cues(doc: Doc) -> Doc:
+    """PLACE spans for unknown capitalised names after "in/at/near/over" ("in Katzrin")."""
+    ents = list(doc.ents)
+    taken = {t.i for e in ents for t in e}
+    for token in doc:
+        if token.lower_ not in PLACE_PREPS or token.i + 1 >= len(doc):
+            continue
+        start = token.i + 1
+        if doc[start].lower_ == "the":
+            start += 1
+        end = start
+        while end < len(doc) and end - start < 4 and end not in taken and (
+                doc[end].is_title and doc[end].is_alpha or (doc[end].text == "-" and end > start)
+                or (end > start and doc[end].lower_ in PLACE_NOUNS)):
+            end += 1
+        if end == start or doc[end - 1].text == "-" or (end < len(doc) and (doc[end].is_title or end in taken)):
+            continue
+        words = [t.text for t in doc[start:end]]
+        if token.lower_ == "of" and not any(w.lower() in PLACE_NOUNS for w in words):
+            continue
+        if words[0] in NAME_STOP or words[0] in NOT_PLACE_WORDS or doc[start].is_sent_start:
+            continue
+        ents.append(Span(doc, start, end, label="PLACE"))
+        taken.update(range(start, end))
+    doc.ents = filter_spans(ents)
+    return doc
+
+
+NOT_PLACE_WORDS = {"Telegram", "Facebook", "X", "Twitter", "English", "Russian", "Ukrainian", "Arabic", "Hebrew",
+                   "Parliament", "Congress", "Senate", "Kremlin", "Pentagon", "Oval", "Iron", "Dome", "Patriot",
+                   "Geneva", "God", "Christmas", "Easter", "Ramadan", "Orthodox", "Catholic", "Islam", "Europe",
+                   "Africa", "Asia", "Middle", "West", "East", "North", "South", "Gulf", "Soviet", "Cold", "World",
+                   "War", "Hezbollah", "Hamas", "Houthis", "Israel", "Defense", "Defence", "Interior", "Moscow's",
+                   "Time", "Times", "Post", "Journal", "Reuters", "Bloomberg", "Axios", "CNN", "BBC", "Channel"}
+
+
 def _has_org_word(words: list[str]) -> bool:
     org = {"Company", "Corporation", "Bank", "Ministry", "University", "Institute", "Committee", "Party",
            "Agency", "Center", "Centre", "Club", "Stadium", "Airport", "Airlines", "Media", "Times", "Post"}
@@ -163,6 +205,7 @@ def build_nlp(model: str = "blank") -> Language:
                                                  "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(ruler_patterns())
     nlp.add_pipe("nw_persons")
+    nlp.add_pipe("nw_place_cues")
     return nlp
 
 
