@@ -20,10 +20,11 @@ from extractors.types import Diplomacy, Evidence
 
 KINDS = (
     ("call", re.compile(r"\b(phone call|telephone (?:call|conversation)|phone conversation|call with|"
-                        r"spoke (?:by phone|on the phone|with)|held a call|video call|(?:a|the) call\b)", re.I)),
+                        r"spoke (?:by phone|on the phone|with)|held a call|video call|(?:a|the|in) call\b|"
+                        r"(?:talked|spoke) (?:\w+\s+){0,4}?with\b)", re.I)),
     ("summit", re.compile(r"\bsummit\b", re.I)),
     ("peace_talks", re.compile(r"\b(peace talks|talks|negotiations|negotiating round|round of (?:talks|negotiations))\b", re.I)),
-    ("meeting", re.compile(r"\b(met|meet|meeting|meetings|meets|hosted|consultations)\b", re.I)),
+    ("meeting", re.compile(r"\b(met|meet|meeting|meetings|meets|hosted|consultations|s[ia]t down with)\b", re.I)),
     ("agreement", re.compile(r"\b(agreed (?:to|on)|agreement|signed a deal|signed an?|memorandum|accord)\b", re.I)),
 )
 PLANNED = re.compile(r"\b(will|would|to be held|to hold|to meet|next (?:week|month|round)|is expected|are expected|"
@@ -99,24 +100,41 @@ def duration_of(text: str) -> float | None:
 
 
 def person_countries(doc: Doc) -> dict[str, str]:
-    """Person (full name) -> country, from "Russian President Vladimir Putin", "Ukraine's Umerov"."""
+    """Person (full name) -> country, from "Russian President Vladimir Putin", "Ukraine's Umerov",
+    "Umerov, Secretary of Ukraine's Security Council", "Trump's envoy Steve Witkoff"."""
     out: dict[str, str] = {}
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    for _ in range(2):  # a second pass resolves "X's envoy Y" once X is known
+        _nationality_pass(doc, persons, out)
+    return out
+
+
+def _nationality_pass(doc: Doc, persons: list[Span], out: dict[str, str]) -> None:
+    full_names = {p.text.split()[-1]: p.text for p in persons if " " in p.text}
+    for ent in persons:
+        name = gazetteer.person_name(full_names.get(ent.text, ent.text))
+        if name in out:
             continue
-        window = doc[max(ent.sent.start, ent.start - 5):ent.start]
+        window = doc[max(ent.sent.start, ent.start - 6):ent.start]
+        owner = [p for p in window.ents if p.label_ == "PERSON" and doc[p.end].lower_ in ("'s", "’s")]
+        if owner:
+            boss = gazetteer.person_name(full_names.get(owner[-1].text, owner[-1].text))
+            if boss in out:
+                out[name] = out[boss]
+                continue
         for side in reversed([e for e in window.ents if e.label_ in ("COUNTRY", "DEMONYM")]):
             country = gazetteer.country_of_name(side.text)
             if country:
-                out.setdefault(ent.text, country)
+                out.setdefault(name, country)
                 break
         else:
-            after = doc[ent.end:min(ent.sent.end, ent.end + 6)]
+            after = doc[ent.end:min(ent.sent.end, ent.end + 7)]
+            if after[:1].text != ",":
+                continue
             for side in after.ents:
                 if side.label_ in ("COUNTRY", "DEMONYM") and gazetteer.country_of_name(side.text):
-                    out.setdefault(ent.text, gazetteer.country_of_name(side.text))
+                    out.setdefault(name, gazetteer.country_of_name(side.text))
                     break
-    return out
 
 
 def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> dict[str, str]:
@@ -131,9 +149,14 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
         country = _country_near(doc, sent, cue_char) or nationality.get(_full(person, nationality))
         if country:
             heads.setdefault(country, _full(person, nationality))
-    if kind == "call" and not heads:
-        persons = [e for e in sent.ents if e.label_ == "PERSON"]
-        for p in persons:
+    for m in LED_THE.finditer(text):
+        person = _clause_subject(sent, sent.start_char + m.start())
+        side = [e for e in sent.ents if e.label_ in ("COUNTRY", "DEMONYM")
+                and sent.start_char + m.start() <= e.start_char <= sent.start_char + m.end()]
+        if person is not None and side:
+            heads.setdefault(gazetteer.country_of_name(side[0].text), _full(person, nationality))
+    if kind in ("call", "meeting", "summit") and not heads and PRINCIPALS.search(text):
+        for p in (e for e in sent.ents if e.label_ == "PERSON"):
             country = nationality.get(_full(p, nationality))
             if country:
                 heads.setdefault(country, _full(p, nationality))
@@ -142,8 +165,14 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
     return heads
 
 
+LED_THE = re.compile(r"\b(?:led|headed|leads|heads|leading|heading)\s+(?:the\s+)?(?:\w+(?:'s|’s)?\s+){1,2}?"
+                     r"(?:delegation|team|side|negotiators|one)\b", re.I)
+PRINCIPALS = re.compile(r"\b(spoke|speak|talked|talks? with|phone|call|met|meet|meeting with|hosted|summit|"
+                        r"s[ia]t down|held talks)\b", re.I)
+
+
 def _full(person: Span, nationality: dict[str, str]) -> str:
-    text = person.text
+    text = gazetteer.person_name(person.text)
     if " " not in text:
         for full in nationality:
             if full.split()[-1] == text:
@@ -159,6 +188,16 @@ def _nearest_person(sent: Span, char: int, after: bool) -> Span | None:
             return min(following, key=lambda p: p.start_char - char)
     preceding = [p for p in persons if p.end_char <= char]
     return max(preceding, key=lambda p: p.end_char) if preceding else None
+
+
+def _clause_subject(sent: Span, char: int) -> Span | None:
+    """The first person of the clause that ends at `char` ("X, an aide to Y, headed ..." -> X)."""
+    text = sent.doc.text
+    start = sent.start_char
+    for m in re.finditer(r"(?:;|\bwhile\b|\bwhereas\b|, and\b)", text[sent.start_char:char]):
+        start = sent.start_char + m.end()
+    persons = [e for e in sent.ents if e.label_ == "PERSON" and start <= e.start_char < char]
+    return persons[0] if persons else None
 
 
 def _country_near(doc: Doc, sent: Span, char: int) -> str | None:
@@ -185,12 +224,15 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     """Diplomacy events of a document, merged by kind and venue."""
     nationality = person_countries(doc)
     cands: list[Candidate] = []
+    pending_heads: dict[str, str] = {}
     for n, sent in enumerate(doc.sents):
         kind = kind_of(sent.text)
         if kind is None:
             # "The Russian delegation is led by X": heads without an event word join the last event
-            if HEAD_CUE.search(sent.text) and re.search(r"\bdelegation|negotiat", sent.text, re.I):
+            if HEAD_CUE.search(sent.text) or LED_THE.search(sent.text):
                 heads = heads_of(doc, sent, nationality, "")
+                if heads and not cands:
+                    pending_heads.update(heads)
                 target = cands[-1] if cands else None
                 if target is not None:
                     for k, v in heads.items():
@@ -199,6 +241,9 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
         cand = Candidate(kind, n, sent, venue_of(doc, sent), parties_of(sent),
                          heads_of(doc, sent, nationality, kind), status_of(sent.text), duration_of(sent.text))
         cands.append(cand)
+    if cands:
+        for k, v in pending_heads.items():
+            cands[0].heads.setdefault(k, v)
     _country_venues(cands)
     return [_to_fact(c, doc) for c in _merge(cands)]
 

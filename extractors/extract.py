@@ -12,7 +12,6 @@ from extractors.pipeline import build_nlp
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
-NAME_VARIANTS = {"Zelenskyy": "Zelensky", "Zelenskiy": "Zelensky", "Umierov": "Umerov"}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -59,7 +58,7 @@ def persons(doc: Doc) -> list[Entity]:
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
-        name = " ".join(NAME_VARIANTS.get(w, w) for w in ent.text.split())
+        name = gazetteer.person_name(ent.text)
         last = name.split()[-1]
         if " " in name:
             full.setdefault(last, name)

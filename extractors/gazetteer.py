@@ -182,3 +182,13 @@ def lookup(name: str) -> GeoRecord | None:
 def country_of_name(name: str) -> str | None:
     """Canonical country for a country name, demonym, actor or metonymic capital."""
     return country_names().get(name) or DEMONYMS.get(name) or ACTORS.get(name) or CAPITALS.get(name)
+
+
+# Transliteration variants of names in the news: the spelling most outlets use.
+PERSON_VARIANTS = {"Zelenskyy": "Zelensky", "Zelenskiy": "Zelensky", "Umierov": "Umerov", "Medinskiy": "Medinsky",
+                   "Peskov": "Peskov", "Yermak": "Yermak", "Sybiha": "Sybiha", "Lavrov": "Lavrov"}
+
+
+def person_name(name: str) -> str:
+    """A person's name with each word in its common spelling (Zelenskyy -> Zelensky)."""
+    return " ".join(PERSON_VARIANTS.get(w, w) for w in name.split())
