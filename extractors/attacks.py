@@ -38,15 +38,15 @@ PAST_COUNT = re.compile(r"\b(earlier record|previous record|the record (?:was|of
                         r"october|november|december)|a year ago|since the start|in 20\d\d)\b", re.IGNORECASE)
 PERIOD_TOTAL = re.compile(
     r"\b(in|during|throughout|over|for|since the (?:start|beginning) of|so far (?:in|this))\s+(?:the\s+)?"
-    r"(?:(?:month|week|year) of\s+)?(january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|20\d\d|the (?:past|last) (?:month|week|year|\d+ (?:days|weeks|months))|"
+    r"(?:(?:month|week|year) of\s+)?((?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)(?!\s+\d{1,2}\b)|20\d\d|the (?:past|last) (?:month|week|year|\d+ (?:days|weeks|months))|"
     r"(?:this|last|the previous) (?:month|week|year)|the war|the full-scale invasion)\b|"
     r"\b(per (?:day|night|month|week)|a month|monthly|weekly|annual(?:ly)?|this year|last year|since 20\d\d|in 20\d\d|"
     r"since (?:february|the start)|record (?:month|year)|in total this|so far this)\b",
     re.IGNORECASE,
 )
 NON_EVENT = re.compile(
-    r"\b(anniversary|commemorat|memorial|remember|years? ago|(?:two|three|four|five|ten|\d+) years (?:on|after|since)|produc(?:e|ed|es|tion|ing)|manufactur|factory output|"
+    r"\b(anniversary|commemorat|memorial|remember|years? ago|(?:two|three|four|five|ten|\d+) years (?:on|after|since)|produc(?:e|ed|es|tion)\b|manufactur|factory output|"
     r"exercise|drills?\b|war ?games|sanction|stockpile|forecast|could soon|expected to|would be able|"
     r"tournament|match(?:es)?\b|championship|football|film|documentary|oscar|award)\w*",
     re.IGNORECASE,
@@ -577,8 +577,7 @@ def sides_in(sent: Span) -> list[tuple[str, int, str]]:
 ATTACKER_VERB = re.compile(r"^(?:'s\s+|’s\s+)?(?:forces?\s+|army\s+|military\s+|troops\s+)?(?:has\s+|have\s+|had\s+)?"
                            r"(launched|fired|attacked|struck|hit|shelled|bombed|sent|targeted|pounded|unleashed|"
                            r"carried out|conducted|used|hammered|again|overnight)", re.IGNORECASE)
-DEFENDER_CUE = re.compile(r"^(?:'s|’s)\s+(air force|air defen[cs]e|military|armed forces|defen[cs]e ministry|"
-                          r"ministry of defen[cs]e|general staff)", re.IGNORECASE)
+DEFENDER_CUE = re.compile(r"^(?:'s|’s)\s+(air force|air defen[cs]es?)", re.IGNORECASE)
 
 
 def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
@@ -589,7 +588,7 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
         ent_end = next((e.end for e in sent.ents if e.start == i), i + 1)
         rest = doc[ent_end:min(sent.end, ent_end + 6)].text
         before = doc[max(sent.start, i - 3):i].text.lower()
-        if DEFENDER_CUE.search(rest) or re.match(r"^\s*(air defen[cs]es?|air force|defen[cs]e ministry|military said)", rest, re.I):
+        if DEFENDER_CUE.search(rest) or re.match(r"^\s*(air defen[cs]es?|air force)", rest, re.I):
             target = target or country
         elif re.search(r"\b(by|from)\s*(?:the\s+)?$", before):
             attacker = attacker or country
@@ -673,8 +672,8 @@ def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
     negative = {s.index for s in sents if NON_EVENT.search(s.text)}
     strong = [m for m in mentions if not m.decoy and (m.launched or m.intercepted)
               and not sents[m.sentence].total_context and m.sentence not in negative]
-    named = [m for m in mentions if m.sentence in lead and sents[m.sentence].attack_context
-             and m.sentence not in negative]
+    named = [s for s in sents[:3] if s.attack_context and s.index not in negative
+             and any(t.lower_ in lexicon.WEAPON_HEADS or t.ent_type_ == "MODEL" for t in s.span)]
     timed_attack = [s for s in sents if s.attack_context and pipeline_time(s.text) and not s.total_context
                     and s.index not in negative and not HISTORY.search(s.text)]
     casualty_attack = [c for c in hits if c.count and sents[c.evidence.sentence].attack_context]
@@ -732,6 +731,8 @@ def document_direction(doc: Doc, sents: list[SentenceInfo], mentions: list[Menti
             tgt[t] = tgt.get(t, 0) + weight
     attacker = max(att, key=att.get) if att else None
     target = max((t for t in tgt if t != attacker), key=tgt.get, default=None)
+    if attacker in DYADS and DYADS[attacker] in _mentioned(doc) and tgt.get(target, 0) < 3:
+        target = DYADS[attacker]  # the usual opponent, unless the text insists on another
     if attacker is None and target:
         attacker = next((a for a, t in DYADS.items() if t == target and a in _mentioned(doc)), None)
     if target is None and attacker:
