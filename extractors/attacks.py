@@ -21,6 +21,7 @@ from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 
 PLACE_LABELS = {"PLACE", "REGION"}
 SIDE_LABELS = {"COUNTRY", "DEMONYM", "ACTOR"}
+VAGUE_AMOUNTS = {"dozens", "hundreds", "scores", "swarm", "wave", "number", "barrage", "salvo", "several", "waves"}
 QUAL_WORDS = {"about", "around", "nearly", "almost", "some", "over", "least", "than", "to", "approximately",
               "roughly", "all", "every", "another", "additional", "further", "only", "just"}
 MODIFIER_STOP = {"of", "and", "or", "the", "a", "an", "were", "was", "by", "with", "from", "at", "in",
@@ -248,7 +249,8 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
                       head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy,
                       generic_total=mixed)
     if value is None:
-        if model is None or not info.attack_context:
+        vague = j >= sent.start + 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in VAGUE_AMOUNTS
+        if not info.attack_context or NON_EVENT.search(info.text) or (model is None and side is None and not vague):
             return None
         mention.rule = "weapon_named"
         return _assign_named(mention, info)
@@ -385,7 +387,11 @@ def combine_weapons(mentions: list[Mention]) -> list[Mention]:
     """One entry per (category, model): counts merged; totals dropped beside per-model counts."""
     entries: list[Mention] = []
     for m in sorted(mentions, key=lambda m: (m.sentence == 0, m.start)):  # headline last
-        if m.decoy or m.generic_total or (m.launched is None and m.intercepted is None and m.model is None):
+        if m.decoy or m.generic_total:
+            continue
+        if m.launched is None and m.intercepted is None and m.model is None:
+            if not any(_coarse(e.category) == _coarse(m.category) for e in entries):
+                entries.append(replace(m))  # "dozens of drones": the weapon is known, its count is not
             continue
         target = _compatible(entries, m)
         if target is None:
@@ -418,6 +424,10 @@ def _coarse(category: str) -> str:
 
 
 def _compatible(entries: list[Mention], m: Mention) -> Mention | None:
+    uncounted = [e for e in entries if e.launched is None and e.intercepted is None and e.model is None
+                 and _coarse(e.category) == _coarse(m.category)]
+    if uncounted:
+        return uncounted[0]
     same = [e for e in entries if _coarse(e.category) == _coarse(m.category) and e.side == m.side
             or (_coarse(e.category) == _coarse(m.category) and (e.side is None or m.side is None))]
     exact = [e for e in same if e.model == m.model and (m.model is not None or e.category == m.category)]
@@ -476,7 +486,7 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
         re.compile(rf"\b{kind_words}\s+{QUAL}{NUMWORD}\b(?!\s*(?:%|percent|km|kilomet|metres|meters|hours|minutes|times))",
                    re.IGNORECASE),
         # "30 people had been killed", "over 160 injured", "one crew member killed"
-        re.compile(rf"\b{QUAL}{NUMWORD}\s+{NOT_AND}{{0,3}}?(?:were|was|have been|had been|are|got)?\s*{passive}\b",
+        re.compile(rf"(?<![Nn]o )\b{QUAL}{NUMWORD}\s+{NOT_AND}{{0,3}}?(?:were|was|have been|had been|are|got)?\s*{passive}\b",
                    re.IGNORECASE),
         # "the death toll, first put at 25, later rose to 30"
         re.compile(rf"\b(?:death toll|toll|number of (?:dead|injured|wounded))\s+(?:[\w,]+\s+){{0,6}}?"
@@ -597,7 +607,8 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
         elif DEFENDER_CUE.search(rest):
             target = target or country
         elif ATTACKER_VERB.search(rest) or (label in ("DEMONYM", "ACTOR") and re.match(
-                r"^\s*(drones?|missiles?|rockets?|forces|strikes?|attacks?|troops|army|military|shelling|air strikes?|airstrikes?|warplanes|jets)",
+                r"^\s*(drones?|missiles?|rockets?|forces|strikes?|attacks?|troops|army|military|shelling|air strikes?|"
+                r"airstrikes?|warplanes|jets|aircraft|planes|bombers|artillery|navy|shells|bombs|raids?|attack drones)",
                 rest, re.IGNORECASE)):
             attacker = attacker or country
         del after
@@ -630,6 +641,19 @@ def place_of(ent: Span, sentence: int) -> Place | None:
     return Place(text, name, rec.admin_level, rec.country, rec.latitude, rec.longitude, precision, ev)
 
 
+NAME_PREFIX_OK = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+                  "Greater", "New", "Upper", "Lower", "Old", "Mayor", "Governor", "Kyiv", "Ukraine", "Ukraine's"}
+
+
+def in_name(doc: Doc, ent: Span) -> bool:
+    """A place that is part of a longer name: "Shakhtar Donetsk", "Dynamo Kyiv"."""
+    if ent.start == 0 or ent.label_ != "PLACE":
+        return False
+    prev = doc[ent.start - 1]
+    return prev.is_title and prev.is_alpha and not prev.ent_type_ and not prev.is_sent_start \
+        and prev.text not in NAME_PREFIX_OK
+
+
 def _speaks(doc: Doc, ent: Span) -> bool:
     """A capital standing for its government: "Moscow said", "Kyiv's forces"."""
     if ent.text not in gazetteer.CAPITALS:
@@ -653,7 +677,7 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
             if FROM_PLACE.search(before + " "):
                 continue
             place = place_of(ent, info.index)
-            if place is None or _speaks(doc, ent):
+            if place is None or _speaks(doc, ent) or in_name(doc, ent):
                 continue
             if target and place.country and place.country != target and place.admin_level != "sea":
                 continue

@@ -62,14 +62,15 @@ def kind_of(text: str) -> str | None:
 
 
 def venue_of(doc: Doc, sent: Span) -> str | None:
-    """A city named as where the talks are: "in Geneva", "Geneva talks", "at the White House"."""
-    for ent in sent.ents:
+    """A city named as where the talks are: "in Geneva", "Geneva talks"; a country only after "in"."""
+    ents = sorted(sent.ents, key=lambda e: e.label_ != "PLACE")  # cities before countries
+    for ent in ents:
         if ent.label_ not in ("PLACE", "COUNTRY"):
             continue
         before = doc[max(sent.start, ent.start - 2):ent.start].text + " "
         after = doc[ent.end:min(sent.end, ent.end + 2)].text.lower()
         talkish = re.match(r"^(peace )?(talks|negotiations|meeting|summit|round|format|process)", after)
-        if ent.label_ == "COUNTRY" and not VENUE_PREP.search(before):
+        if ent.label_ == "COUNTRY" and not re.search(r"\bin\s+$", before):
             continue
         if VENUE_PREP.search(before) or talkish:
             if ent.label_ == "COUNTRY":

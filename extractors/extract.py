@@ -76,7 +76,7 @@ def all_places(doc: Doc) -> list[Place]:
         if ent.label_ not in ("PLACE", "REGION"):
             continue
         place = attacks.place_of(ent, index.get(ent.sent.start, 0))
-        if place is None:
+        if place is None or attacks.in_name(doc, ent):
             continue
         key = gazetteer.ascii_key(place.name)
         if key not in seen:

@@ -77,6 +77,8 @@ PERSON_TITLES = {
 }
 REPORTING_VERBS = {"said", "says", "told", "wrote", "added", "stated", "announced", "noted", "reported",
                    "confirmed", "claimed", "warned", "urged", "explained", "tweeted", "posted", "stressed"}
+SUBJECT_VERBS = {"is", "was", "has", "had", "will", "would", "met", "spoke", "called", "arrived", "visited",
+                 "urged", "signed", "led", "headed", "held", "told", "praised", "criticised", "criticized"}
 NAME_STOP = {
     "The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "And", "But", "Or", "As", "After",
     "Before", "During", "While", "Since", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
@@ -140,6 +142,8 @@ class PersonTagger:
             return True
         if after in {"'s", "’s"} or after2 in REPORTING_VERBS:
             return True
+        if span.start == span.sent.start and len(words) >= 2 and after in SUBJECT_VERBS:
+            return True
         return len(words) >= 2 and span.start > span.sent.start and not _has_org_word(words)
 
 
@@ -167,8 +171,9 @@ def place_cues(doc: Doc) -> Doc:
         if end == start or doc[end - 1].text == "-" or (end < len(doc) and (doc[end].is_title or end in taken)):
             continue
         words = [t.text for t in doc[start:end]]
-        if token.lower_ == "of" and not any(w.lower() in PLACE_NOUNS for w in words):
-            continue
+        if token.lower_ == "of" and not any(w.lower() in PLACE_NOUNS for w in words) \
+                and not (token.i > 0 and doc[token.i - 1].lower_ in PLACE_NOUNS):
+            continue  # "of X" names a place only as "the port of X" or "X district"
         if words[0] in NAME_STOP or words[0] in NOT_PLACE_WORDS or doc[start].is_sent_start:
             continue
         ents.append(Span(doc, start, end, label="PLACE"))
