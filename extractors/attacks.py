@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
+from extractors.pipeline import TIME_CUES, all_ents, ents_of
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 
@@ -150,7 +151,7 @@ def _model_of(span: Span) -> tuple[str, str] | None:
 def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
     """Counted weapon phrases with their role (launched or intercepted) decided per sentence."""
     out: list[Mention] = []
-    model_ents = {t.i: ent for ent in doc.ents if ent.label_ == "MODEL" for t in ent}
+    model_ents = {t.i: ent for ent in all_ents(doc) if ent.label_ == "MODEL" for t in ent}
     for info in sents:
         sent = info.span
         i = sent.start
@@ -576,7 +577,7 @@ def regions_count(sents: list[SentenceInfo]) -> tuple[int, SentenceInfo, re.Matc
 def sides_in(sent: Span) -> list[tuple[str, int, str]]:
     """(country, token index, label) for every country-like entity in a sentence."""
     out = []
-    for ent in sent.ents:
+    for ent in ents_of(sent):
         if ent.label_ in SIDE_LABELS or (ent.label_ == "PLACE" and ent.text in gazetteer.CAPITALS):
             country = gazetteer.country_of_name(ent.text)
             if country:
@@ -595,7 +596,7 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
     attacker = target = None
     for country, i, label in sides_in(sent):
         after = doc[i:sent.end].text
-        ent_end = next((e.end for e in sent.ents if e.start == i), i + 1)
+        ent_end = next((e.end for e in ents_of(sent) if e.start == i), i + 1)
         rest = doc[ent_end:min(sent.end, ent_end + 6)].text
         before = doc[max(sent.start, i - 3):i].text.lower()
         if DEFENDER_CUE.search(rest) or re.match(r"^\s*(air defen[cs]es?|air force)", rest, re.I):
@@ -669,7 +670,7 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
     for info in sents:
         if info.index not in attack_sentences:
             continue
-        for ent in info.span.ents:
+        for ent in ents_of(info.span):
             if ent.label_ not in PLACE_LABELS or ent.text in gazetteer.CAPITALS and ent.text not in ("Kyiv", "Kiev", "Beirut"):
                 if ent.label_ not in PLACE_LABELS:
                     continue
@@ -702,7 +703,7 @@ def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
                     and s.index not in negative and not HISTORY.search(s.text)]
     casualty_attack = [c for c in hits if c.count and sents[c.evidence.sentence].attack_context]
     lead_attack = [s for s in sents[:3] if s.attack_context and s.index not in negative
-                   and any(e.label_ in SIDE_LABELS | PLACE_LABELS for e in s.span.ents)]
+                   and any(e.label_ in SIDE_LABELS | PLACE_LABELS for e in ents_of(s.span))]
     totals = [m for m in mentions if sents[m.sentence].total_context]
     score = 0.0
     score += 0.5 if strong else 0.0
@@ -718,8 +719,6 @@ def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
 
 
 def pipeline_time(text: str) -> bool:
-    from extractors.pipeline import TIME_CUES
-
     return bool(TIME_CUES.search(text))
 
 
@@ -769,7 +768,7 @@ def document_direction(doc: Doc, sents: list[SentenceInfo], mentions: list[Menti
 
 
 def _mentioned(doc: Doc) -> set[str]:
-    return {gazetteer.country_of_name(e.text) for e in doc.ents if e.label_ in SIDE_LABELS} - {None}
+    return {gazetteer.country_of_name(e.text) for e in all_ents(doc) if e.label_ in SIDE_LABELS} - {None}
 
 
 def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits: list[Casualty],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
+from extractors.pipeline import all_ents, ents_of
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Diplomacy, Evidence
 
@@ -63,7 +64,7 @@ def kind_of(text: str) -> str | None:
 
 def venue_of(doc: Doc, sent: Span) -> str | None:
     """A city named as where the talks are: "in Geneva", "Geneva talks"; a country only after "in"."""
-    ents = sorted(sent.ents, key=lambda e: e.label_ != "PLACE")  # cities before countries
+    ents = sorted(ents_of(sent), key=lambda e: e.label_ != "PLACE")  # cities before countries
     for ent in ents:
         if ent.label_ not in ("PLACE", "COUNTRY"):
             continue
@@ -104,7 +105,7 @@ def person_countries(doc: Doc) -> dict[str, str]:
     """Person (full name) -> country, from "Russian President Vladimir Putin", "Ukraine's Umerov",
     "Umerov, Secretary of Ukraine's Security Council", "Trump's envoy Steve Witkoff"."""
     out: dict[str, str] = {}
-    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    persons = [e for e in all_ents(doc) if e.label_ == "PERSON"]
     for _ in range(2):  # a second pass resolves "X's envoy Y" once X is known
         _nationality_pass(doc, persons, out)
     return out
@@ -117,13 +118,13 @@ def _nationality_pass(doc: Doc, persons: list[Span], out: dict[str, str]) -> Non
         if name in out:
             continue
         window = doc[max(ent.sent.start, ent.start - 6):ent.start]
-        owner = [p for p in window.ents if p.label_ == "PERSON" and doc[p.end].lower_ in ("'s", "’s")]
+        owner = [p for p in ents_of(window) if p.label_ == "PERSON" and doc[p.end].lower_ in ("'s", "’s")]
         if owner:
             boss = gazetteer.person_name(full_names.get(owner[-1].text, owner[-1].text))
             if boss in out:
                 out[name] = out[boss]
                 continue
-        for side in reversed([e for e in window.ents if e.label_ in ("COUNTRY", "DEMONYM")]):
+        for side in reversed([e for e in ents_of(window) if e.label_ in ("COUNTRY", "DEMONYM")]):
             country = gazetteer.country_of_name(side.text)
             if country:
                 out.setdefault(name, country)
@@ -132,7 +133,7 @@ def _nationality_pass(doc: Doc, persons: list[Span], out: dict[str, str]) -> Non
             after = doc[ent.end:min(ent.sent.end, ent.end + 7)]
             if after[:1].text != ",":
                 continue
-            for side in after.ents:
+            for side in ents_of(after):
                 if side.label_ in ("COUNTRY", "DEMONYM") and gazetteer.country_of_name(side.text):
                     out.setdefault(name, gazetteer.country_of_name(side.text))
                     break
@@ -152,12 +153,12 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
             heads.setdefault(country, _full(person, nationality))
     for m in LED_THE.finditer(text):
         person = _clause_subject(sent, sent.start_char + m.start())
-        side = [e for e in sent.ents if e.label_ in ("COUNTRY", "DEMONYM")
+        side = [e for e in ents_of(sent) if e.label_ in ("COUNTRY", "DEMONYM")
                 and sent.start_char + m.start() <= e.start_char <= sent.start_char + m.end()]
         if person is not None and side:
             heads.setdefault(gazetteer.country_of_name(side[0].text), _full(person, nationality))
     if kind in ("call", "meeting", "summit") and not heads and PRINCIPALS.search(text):
-        for p in (e for e in sent.ents if e.label_ == "PERSON"):
+        for p in (e for e in ents_of(sent) if e.label_ == "PERSON"):
             country = nationality.get(_full(p, nationality))
             if country:
                 heads.setdefault(country, _full(p, nationality))
@@ -182,7 +183,7 @@ def _full(person: Span, nationality: dict[str, str]) -> str:
 
 
 def _nearest_person(sent: Span, char: int, after: bool) -> Span | None:
-    persons = [e for e in sent.ents if e.label_ == "PERSON"]
+    persons = [e for e in ents_of(sent) if e.label_ == "PERSON"]
     if after:
         following = [p for p in persons if p.start_char >= char]
         if following:
@@ -197,12 +198,12 @@ def _clause_subject(sent: Span, char: int) -> Span | None:
     start = sent.start_char
     for m in re.finditer(r"(?:;|\bwhile\b|\bwhereas\b|, and\b)", text[sent.start_char:char]):
         start = sent.start_char + m.end()
-    persons = [e for e in sent.ents if e.label_ == "PERSON" and start <= e.start_char < char]
+    persons = [e for e in ents_of(sent) if e.label_ == "PERSON" and start <= e.start_char < char]
     return persons[0] if persons else None
 
 
 def _country_near(doc: Doc, sent: Span, char: int) -> str | None:
-    sides = [e for e in sent.ents if e.label_ in ("COUNTRY", "DEMONYM") and e.end_char <= char]
+    sides = [e for e in ents_of(sent) if e.label_ in ("COUNTRY", "DEMONYM") and e.end_char <= char]
     if sides:
         return gazetteer.country_of_name(sides[-1].text)
     return None
@@ -210,7 +211,7 @@ def _country_near(doc: Doc, sent: Span, char: int) -> str | None:
 
 def parties_of(sent: Span) -> list[str]:
     out = []
-    for ent in sent.ents:
+    for ent in ents_of(sent):
         if ent.label_ in ("COUNTRY", "DEMONYM", "ACTOR") or (ent.label_ == "PLACE" and ent.text in gazetteer.CAPITALS):
             country = gazetteer.country_of_name(ent.text)
             if country and country not in out:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc
 
 from extractors import attacks, diplomacy, gazetteer
-from extractors.pipeline import build_nlp
+from extractors.pipeline import all_ents, build_nlp, ents_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
@@ -55,7 +55,7 @@ def persons(doc: Doc) -> list[Entity]:
     full: dict[str, str] = {}
     out: list[Entity] = []
     index = {sent.start: n for n, sent in enumerate(doc.sents)}
-    for ent in doc.ents:
+    for ent in all_ents(doc):
         if ent.label_ != "PERSON":
             continue
         name = gazetteer.person_name(ent.text)
@@ -72,7 +72,7 @@ def all_places(doc: Doc) -> list[Place]:
     index = {sent.start: n for n, sent in enumerate(doc.sents)}
     seen: set[str] = set()
     out: list[Place] = []
-    for ent in doc.ents:
+    for ent in all_ents(doc):
         if ent.label_ not in ("PLACE", "REGION"):
             continue
         place = attacks.place_of(ent, index.get(ent.sent.start, 0))

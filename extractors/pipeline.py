@@ -4,7 +4,7 @@
     nlp = build_nlp("path/to/pipeline")   # adds its statistical NER; our rules still run
 
 Components (all registered factories with requires/assigns):
-  nw_sentences   sentence starts at terminal punctuation and at line breaks
+  sentencizer    sentence starts at terminal punctuation and at line breaks
   entity_ruler   PLACE, REGION, COUNTRY, DEMONYM, ACTOR and MODEL spans from the gazetteers
   nw_persons     PERSON spans from titles, roles and reporting verbs
 """
@@ -15,29 +15,19 @@ import re
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors import gazetteer, lexicon
 
-SENT_END = {".", "!", "?", "…"}
 REGION_WORDS = ["region", "regions", "oblast", "oblasts", "province", "provinces", "governorate", "district"]
 
 
-@Language.component("nw_sentences", assigns=["token.is_sent_start"])
-def nw_sentences(doc: Doc) -> Doc:
-    """Sentence boundaries after . ! ? (before a capital, digit or quote) and at line breaks."""
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        starts = "\n" in prev.text or ("\n" in prev.whitespace_)
-        if prev.text in SENT_END or (prev.text in {"”", '"', "’", "'"} and i > 1 and doc[i - 2].text in SENT_END):
-            starts = starts or token.is_title or token.is_upper or token.like_num or token.text in {"“", '"', "‘"}
-        token.is_sent_start = bool(starts) and not token.is_space
-    return doc
+def sentence_chars() -> list[str]:
+    """Sentence-final characters for the built-in sentencizer, plus line breaks."""
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    return list(Sentencizer.default_punct_chars) + ["\n", "\n\n", "\n\n\n", "\n\n\n\n", "\r\n", "\r\n\r\n"]
 
 
 def ruler_patterns() -> list[dict]:
@@ -102,29 +92,48 @@ def make_persons(nlp: Language, name: str) -> "PersonTagger":
     return PersonTagger(nlp)
 
 
+NAME_WORD = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*(?:['’][A-Z][a-z]+)?"
+NAME_RE = re.compile(rf"\b{NAME_WORD}(?:[ \t]+(?:al|bin|von|der|de|van|ibn|abdel|abu|el)\b)?(?:[ \t]+{NAME_WORD}){{1,4}}\b")
+
+
 class PersonTagger:
-    """PERSON spans: capitalised name sequences next to a title/role or a reporting verb."""
+    """PERSON spans: capitalised name sequences next to a title/role or a reporting verb.
+
+    Candidates come from a regular expression over the text (much cheaper than a token
+    Matcher on every token); only candidates are checked token by token.
+    """
 
     def __init__(self, nlp: Language):
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        cap = {"IS_TITLE": True, "ENT_TYPE": {"IN": ["", "PLACE"]}, "TEXT": {"REGEX": r"^[A-Z][a-zA-Z'’\-]+$"}}
-        particle = {"LOWER": {"IN": ["al", "bin", "von", "der", "de", "van", "ibn", "abdel", "abu", "el"]}, "OP": "?"}
-        self.matcher.add("NAME", [[cap, particle, cap], [cap, particle, cap, cap], [cap, {"ORTH": "-"}, cap, cap]])
+        self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for _, start, end in self.matcher(doc):
-            span = doc[start:end]
-            if self._plausible(span):
-                spans.append(Span(doc, start, end, label="PERSON"))
-        known = {s.text.split()[-1] for s in spans}
+        spans = [span for m in NAME_RE.finditer(doc.text) for span in self._candidates(doc, m)]
         ents = list(doc.ents) + spans
-        # Later mentions by surname alone ("Umerov said") follow a full mention.
-        for token in doc:
-            if token.text in known and not token.ent_type_ and token.is_title:
-                ents.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+        known = {s.text.split()[-1] for s in spans}
+        if known:
+            # Later mentions by surname alone ("Umerov said") follow a full mention.
+            taken = {t.i for e in ents for t in e}
+            pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in known) + r")\b")
+            for m in pattern.finditer(doc.text):
+                span = doc.char_span(m.start(), m.end())
+                if span is not None and span.start not in taken:
+                    ents.append(Span(doc, span.start, span.end, label="PERSON"))
         doc.ents = filter_spans(ents)
         return doc
+
+    def _candidates(self, doc: Doc, m: re.Match) -> list[Span]:
+        """Runs of name words between titles and other stop words ("Kyiv Mayor Vitali Klitschko")."""
+        out, run = [], []
+        for w in list(re.finditer(r"\S+", m.group())) + [None]:
+            if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES:
+                run.append(w)
+                continue
+            if 2 <= len(run) <= 4:
+                span = doc.char_span(m.start() + run[0].start(), m.start() + run[-1].end(), alignment_mode="contract")
+                if span is not None and all(t.ent_type_ in ("", "PLACE") for t in span) and self._plausible(span):
+                    out.append(Span(doc, span.start, span.end, label="PERSON"))
+            run = []
+        return out
 
     def _plausible(self, span: Span) -> bool:
         words = [t.text for t in span if t.text != "-"]
@@ -152,32 +161,32 @@ PLACE_NOUNS = {"district", "village", "town", "city", "port", "school", "hospita
                "refinery", "heights", "crossing", "strip", "valley", "plant", "station", "settlement", "kibbutz"}
 
 
+PLACE_CUE_RE = re.compile(
+    rf"\b(in|at|near|over|outside|around|towards|toward|into|across|of)[ \t]+(?:the[ \t]+)?"
+    rf"({NAME_WORD}(?:[ \t]+(?:{NAME_WORD}|{'|'.join(sorted(PLACE_NOUNS))})){{0,3}})\b(?![ \t]+[A-Z])"
+)
+
+
 @Language.component("nw_place_cues", requires=["doc.ents"], assigns=["doc.ents"])
 def place_cues(doc: Doc) -> Doc:
     """PLACE spans for unknown capitalised names after "in/at/near/over" ("in Katzrin")."""
     ents = list(doc.ents)
     taken = {t.i for e in ents for t in e}
-    for token in doc:
-        if token.lower_ not in PLACE_PREPS or token.i + 1 >= len(doc):
+    for m in PLACE_CUE_RE.finditer(doc.text):
+        span = doc.char_span(m.start(2), m.end(2), alignment_mode="contract")
+        if span is None or any(t.i in taken for t in span) or span[0].is_sent_start:
             continue
-        start = token.i + 1
-        if doc[start].lower_ == "the":
-            start += 1
-        end = start
-        while end < len(doc) and end - start < 4 and end not in taken and (
-                doc[end].is_title and doc[end].is_alpha or (doc[end].text == "-" and end > start)
-                or (end > start and doc[end].lower_ in PLACE_NOUNS)):
-            end += 1
-        if end == start or doc[end - 1].text == "-" or (end < len(doc) and (doc[end].is_title or end in taken)):
-            continue
-        words = [t.text for t in doc[start:end]]
-        if token.lower_ == "of" and not any(w.lower() in PLACE_NOUNS for w in words) \
-                and not (token.i > 0 and doc[token.i - 1].lower_ in PLACE_NOUNS):
+        words = m.group(2).split()
+        prep_tok = doc[span.start - 1] if span.start > 0 else None
+        if m.group(1) == "of" and not any(w.lower() in PLACE_NOUNS for w in words) \
+                and not (prep_tok is not None and prep_tok.i > 0 and doc[prep_tok.i - 1].lower_ in PLACE_NOUNS
+                         or prep_tok is not None and prep_tok.lower_ == "the" and prep_tok.i > 1
+                         and doc[prep_tok.i - 2].lower_ in PLACE_NOUNS):
             continue  # "of X" names a place only as "the port of X" or "X district"
-        if words[0] in NAME_STOP or words[0] in NOT_PLACE_WORDS or doc[start].is_sent_start:
+        if words[0] in NAME_STOP or words[0] in NOT_PLACE_WORDS:
             continue
-        ents.append(Span(doc, start, end, label="PLACE"))
-        taken.update(range(start, end))
+        ents.append(Span(doc, span.start, span.end, label="PLACE"))
+        taken.update(range(span.start, span.end))
     doc.ents = filter_spans(ents)
     return doc
 
@@ -205,13 +214,33 @@ def build_nlp(model: str = "blank") -> Language:
         nlp = spacy.load(model, exclude=["parser", "lemmatizer", "textcat"])
         if "ner" in nlp.pipe_names:
             nlp.get_pipe("ner")  # statistical entities are kept; the ruler runs after and may overwrite
-    nlp.add_pipe("nw_sentences", first=True)
+    nlp.add_pipe("sentencizer", first=True, config={"punct_chars": sentence_chars()})
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True,
                                                  "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(ruler_patterns())
     nlp.add_pipe("nw_persons")
     nlp.add_pipe("nw_place_cues")
     return nlp
+
+
+def all_ents(doc: Doc) -> list[Span]:
+    """doc.ents, computed once after the pipeline ran (Doc.ents builds new spans on every access)."""
+    cached = doc.user_data.get("nw_ents")
+    if cached is None:
+        cached = doc.user_data["nw_ents"] = list(doc.ents)
+        doc.user_data["nw_ent_starts"] = [e.start for e in cached]
+    return cached
+
+
+def ents_of(span: Span) -> list[Span]:
+    """The entities inside a span (a sentence or a window), from the cached list."""
+    import bisect
+
+    ents = all_ents(span.doc)
+    starts = span.doc.user_data["nw_ent_starts"]
+    lo = bisect.bisect_left(starts, span.start)
+    hi = bisect.bisect_left(starts, span.end)
+    return [e for e in ents[lo:hi] if e.end <= span.end]
 
 
 def sentence_index(doc: Doc) -> dict[int, int]:
