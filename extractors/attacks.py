@@ -16,13 +16,14 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
-from extractors.pipeline import TIME_CUES, all_ents, ents_of
+from extractors.pipeline import TIME_CUES, all_ents, ents_of, sents_of
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 
 PLACE_LABELS = {"PLACE", "REGION"}
 SIDE_LABELS = {"COUNTRY", "DEMONYM", "ACTOR"}
 VAGUE_AMOUNTS = {"dozens", "hundreds", "scores", "swarm", "wave", "number", "barrage", "salvo", "several", "waves"}
+WEAPON_WORDS = re.compile(r"\b(" + "|".join(sorted(lexicon.WEAPON_HEADS)) + r")\b", re.IGNORECASE)
 QUAL_WORDS = {"about", "around", "nearly", "almost", "some", "over", "least", "than", "to", "approximately",
               "roughly", "all", "every", "another", "additional", "further", "only", "just"}
 MODIFIER_STOP = {"of", "and", "or", "the", "a", "an", "were", "was", "by", "with", "from", "at", "in",
@@ -102,7 +103,7 @@ class SentenceInfo:
 
 def sentence_infos(doc: Doc) -> list[SentenceInfo]:
     out = []
-    for n, sent in enumerate(doc.sents):
+    for n, sent in enumerate(sents_of(doc)):
         text = sent.text
         out.append(SentenceInfo(n, sent, text, bool(PERIOD_TOTAL.search(text)), bool(ATTACK_WORDS.search(text))))
     return out
@@ -154,6 +155,8 @@ def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
     model_ents = {t.i: ent for ent in all_ents(doc) if ent.label_ == "MODEL" for t in ent}
     for info in sents:
         sent = info.span
+        if not WEAPON_WORDS.search(info.text) and not any(sent.start <= t < sent.end for t in model_ents):
+            continue
         i = sent.start
         while i < sent.end:
             head = _phrase_head(doc, i, sent.end, model_ents)
@@ -273,11 +276,16 @@ HEADLESS = (
 )
 
 
+HEADLESS_CUE = re.compile(INTERCEPT_VERB, re.IGNORECASE)
+
+
 def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> list[Mention]:
     """Intercept counts without their own weapon noun, given to the weapon named just before."""
     out: list[Mention] = []
     taken = [(m.start, m.end) for m in mentions]
     for info in sents:
+        if not HEADLESS_CUE.search(info.text):
+            continue
         for pattern in HEADLESS:
             for match in pattern.finditer(info.text):
                 start = info.span.start_char + match.start(1)
@@ -498,6 +506,8 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
     ]
 
 
+CASUALTY_CUE = re.compile(r"kill|dead|die|death|injur|wound|hurt|casualt|toll|hospital|lives|victim|fatalit|perish",
+                          re.IGNORECASE)
 KILLED_RES = _casualty_patterns(KILLED, KILLED_PASSIVE)
 INJURED_RES = _casualty_patterns(INJURED, INJURED_PASSIVE)
 NO_CASUALTIES = re.compile(r"\b(no (?:casualties|victims)|no reports? of (?:casualties|injuries)|without (?:causing )?casualties)\b",
@@ -514,6 +524,8 @@ CHILDREN = re.compile(r"\b(child|children|kids?|teenagers?|boy|girl|infant|baby|
 def casualties(sents: list[SentenceInfo], base_offset: int = 0) -> list[Casualty]:
     out: list[Casualty] = []
     for info in sents:
+        if not CASUALTY_CUE.search(info.text):
+            continue
         if (info.total_context and not TIMEISH.search(info.text)) or WAR_TOLL.search(info.text):
             continue
         for kind, patterns in (("killed", KILLED_RES), ("injured", INJURED_RES)):
@@ -624,12 +636,12 @@ def place_of(ent: Span, sentence: int) -> Place | None:
     text = ent.text
     ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
     if ent.label_ == "REGION":
-        stem = " ".join(t.text for t in ent[:-1]).replace(" - ", "-").replace(" -", "-")
+        stem = " ".join(text.split()[:-1]).replace(" - ", "-").replace(" -", "-")
         if gazetteer.country_of_name(stem) or stem.lower() in DIRECTIONS:
             return None  # "Ukrainian regions", "Russian region": not a named region
         stem_name = gazetteer.fold_variant(stem)
         rec = gazetteer.lookup(stem)
-        suffix = ent[-1].text.lower().rstrip("s")
+        suffix = text.split()[-1].lower().rstrip("s")
         name = f"{stem_name} {'Oblast' if suffix == 'oblast' else suffix}"
         if rec:
             return Place(text, name, "region", rec.country, rec.latitude, rec.longitude, "region", ev)

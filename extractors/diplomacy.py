@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
-from extractors.pipeline import all_ents, ents_of
+from extractors.pipeline import all_ents, ents_of, sentence_of, sents_of, text_of
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Diplomacy, Evidence
 
@@ -117,7 +117,7 @@ def _nationality_pass(doc: Doc, persons: list[Span], out: dict[str, str]) -> Non
         name = gazetteer.person_name(full_names.get(ent.text, ent.text))
         if name in out:
             continue
-        window = doc[max(ent.sent.start, ent.start - 6):ent.start]
+        window = doc[max(sentence_of(ent)[1].start, ent.start - 6):ent.start]
         owner = [p for p in ents_of(window) if p.label_ == "PERSON" and doc[p.end].lower_ in ("'s", "’s")]
         if owner:
             boss = gazetteer.person_name(full_names.get(owner[-1].text, owner[-1].text))
@@ -130,7 +130,7 @@ def _nationality_pass(doc: Doc, persons: list[Span], out: dict[str, str]) -> Non
                 out.setdefault(name, country)
                 break
         else:
-            after = doc[ent.end:min(ent.sent.end, ent.end + 7)]
+            after = doc[ent.end:min(sentence_of(ent)[1].end, ent.end + 7)]
             if after[:1].text != ",":
                 continue
             for side in ents_of(after):
@@ -194,7 +194,7 @@ def _nearest_person(sent: Span, char: int, after: bool) -> Span | None:
 
 def _clause_subject(sent: Span, char: int) -> Span | None:
     """The first person of the clause that ends at `char` ("X, an aide to Y, headed ..." -> X)."""
-    text = sent.doc.text
+    text = text_of(sent.doc)
     start = sent.start_char
     for m in re.finditer(r"(?:;|\bwhile\b|\bwhereas\b|, and\b)", text[sent.start_char:char]):
         start = sent.start_char + m.end()
@@ -227,7 +227,7 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     nationality = person_countries(doc)
     cands: list[Candidate] = []
     pending_heads: dict[str, str] = {}
-    for n, sent in enumerate(doc.sents):
+    for n, sent in enumerate(sents_of(doc)):
         kind = kind_of(sent.text)
         if kind is None:
             # "The Russian delegation is led by X": heads without an event word join the last event
@@ -277,7 +277,7 @@ def _country_venues(cands: list[Candidate]) -> None:
 
 
 def _to_fact(c: Candidate, doc: Doc) -> Diplomacy:
-    formats = tuple(dict.fromkeys(f.lower() for f in FORMATS.findall(doc.text) if f.lower() in ("trilateral", "bilateral")))
+    formats = tuple(dict.fromkeys(f.lower() for f in FORMATS.findall(text_of(doc)) if f.lower() in ("trilateral", "bilateral")))
     parties = list(c.parties)
     for country in c.heads:
         if country not in parties:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc
 
 from extractors import attacks, diplomacy, gazetteer
-from extractors.pipeline import all_ents, build_nlp, ents_of
+from extractors.pipeline import all_ents, build_nlp, ents_of, sentence_of, sents_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
@@ -25,16 +25,22 @@ class Extractor:
 
     def extract(self, docs: Iterable[Document], batch_size: int = 64) -> Iterator[Facts]:
         docs = list(docs) if not isinstance(docs, list) else docs
-        texts = (_text_of(d) for d in docs)
-        for document, doc in zip(docs, self.nlp.pipe(texts, batch_size=batch_size)):
+        for document, doc in zip(docs, self.nlp.pipe((self._make(d) for d in docs), batch_size=batch_size)):
             yield self.facts(document, doc)
+
+    def _make(self, document: Document) -> Doc:
+        """Tokenise, keeping the text itself: rebuilding it from the tokens costs more than the rules."""
+        text = _text_of(document)
+        doc = self.nlp.make_doc(text)
+        doc.user_data["nw_text"] = text
+        return doc
 
     def facts(self, document: Document, doc: Doc) -> Facts:
         sents = attacks.sentence_infos(doc)
         mentions = attacks.weapon_mentions(doc, sents)
         hits = attacks.casualties(sents)
         is_new, confidence = attacks.is_new_attack(doc, sents, mentions, hits)
-        day = attack_day(doc.text, document.published)
+        day = attack_day(document.text, document.published)
         found = attacks.build_attacks(doc, sents, mentions, hits, day) if is_new else []
         return Facts(
             doc_id=document.id, is_new_attack_report=is_new and bool(found), attacks=tuple(found),
@@ -54,7 +60,6 @@ def persons(doc: Doc) -> list[Entity]:
     """PERSON mentions, normalised to the fullest form seen (surname-only mentions folded in)."""
     full: dict[str, str] = {}
     out: list[Entity] = []
-    index = {sent.start: n for n, sent in enumerate(doc.sents)}
     for ent in all_ents(doc):
         if ent.label_ != "PERSON":
             continue
@@ -63,19 +68,18 @@ def persons(doc: Doc) -> list[Entity]:
         if " " in name:
             full.setdefault(last, name)
         name = full.get(last, name)
-        ev = Evidence(index.get(ent.sent.start, 0), ent.start_char, ent.end_char, "person_rules", 0.6)
+        ev = Evidence(sentence_of(ent)[0], ent.start_char, ent.end_char, "person_rules", 0.6)
         out.append(Entity("person", ent.text, name, ev))
     return out
 
 
 def all_places(doc: Doc) -> list[Place]:
-    index = {sent.start: n for n, sent in enumerate(doc.sents)}
     seen: set[str] = set()
     out: list[Place] = []
     for ent in all_ents(doc):
         if ent.label_ not in ("PLACE", "REGION"):
             continue
-        place = attacks.place_of(ent, index.get(ent.sent.start, 0))
+        place = attacks.place_of(ent, sentence_of(ent)[0])
         if place is None or attacks.in_name(doc, ent):
             continue
         key = gazetteer.ascii_key(place.name)

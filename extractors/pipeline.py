@@ -44,16 +44,28 @@ def ruler_patterns() -> list[dict]:
     for form in lexicon.WEAPON_MODELS:
         patterns.append({"label": "MODEL", "pattern": form})
         patterns.append({"label": "MODEL", "pattern": form + "s"})
-    name = {"IS_TITLE": True, "IS_ALPHA": True}
-    region = {"LOWER": {"IN": REGION_WORDS}}
-    patterns += [
-        {"label": "REGION", "pattern": [name, region]},
-        {"label": "REGION", "pattern": [name, {"ORTH": "-"}, name, region]},
-        {"label": "REGION", "pattern": [name, name, region]},
-        {"label": "MODEL", "pattern": [{"TEXT": {"REGEX": r"^(Kh|KN|S|FAB|KAB|Tu|Su)-\d+[A-Z0-9/]*s?$"}}]},
-        {"label": "MODEL", "pattern": [{"ORTH": "Shahed"}, {"ORTH": "-"}, {"LOWER": "type"}]},
-    ]
+    patterns.append({"label": "MODEL", "pattern": "Shahed-type"})
     return patterns
+
+
+REGION_RE = re.compile(r"\b((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ \t]+){1,2}(?:" + "|".join(REGION_WORDS) + r"|"
+                       + "|".join(w.capitalize() for w in REGION_WORDS) + r"))\b")
+MODEL_RE = re.compile(r"\b((?:Kh|KN|S|FAB|KAB)-\d+[A-Z0-9/]*(?:-\d+)*s?)\b")
+
+
+@Language.component("nw_regions", requires=["doc.ents"], assigns=["doc.ents"])
+def regions_and_models(doc: Doc) -> Doc:
+    """REGION spans ("Kharkiv region", "Kyiv Oblast") and MODEL designations ("Kh-101") by pattern."""
+    new = []
+    text = text_of(doc)
+    for label, pattern in (("REGION", REGION_RE), ("MODEL", MODEL_RE)):
+        for m in pattern.finditer(text):
+            span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            if span is not None and len(span):
+                new.append(Span(doc, span.start, span.end, label=label))
+    if new:
+        doc.ents = filter_spans(list(doc.ents) + new)
+    return doc
 
 
 PERSON_TITLES = {
@@ -107,14 +119,14 @@ class PersonTagger:
         self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [span for m in NAME_RE.finditer(doc.text) for span in self._candidates(doc, m)]
+        spans = [span for m in NAME_RE.finditer(text_of(doc)) for span in self._candidates(doc, m)]
         ents = list(doc.ents) + spans
         known = {s.text.split()[-1] for s in spans}
         if known:
             # Later mentions by surname alone ("Umerov said") follow a full mention.
             taken = {t.i for e in ents for t in e}
             pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in known) + r")\b")
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(text_of(doc)):
                 span = doc.char_span(m.start(), m.end())
                 if span is not None and span.start not in taken:
                     ents.append(Span(doc, span.start, span.end, label="PERSON"))
@@ -142,7 +154,7 @@ class PersonTagger:
         if any(w in NAME_STOP or w.rstrip("’'s") in NAME_STOP for w in words):
             return False
         doc = span.doc
-        before = [t.lower_ for t in doc[max(span.sent.start, span.start - 4):span.start]]
+        before = [t.lower_ for t in doc[max(sentence_of(span)[1].start, span.start - 4):span.start]]
         after = doc[span.end].lower_ if span.end < len(doc) else ""
         after2 = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
         if any(b.strip(".,") in PERSON_TITLES for b in before) or any(b in ("by", "with") for b in before[-1:]):
@@ -151,9 +163,9 @@ class PersonTagger:
             return True
         if after in {"'s", "’s"} or after2 in REPORTING_VERBS:
             return True
-        if span.start == span.sent.start and len(words) >= 2 and after in SUBJECT_VERBS:
+        if span.start == sentence_of(span)[1].start and len(words) >= 2 and after in SUBJECT_VERBS:
             return True
-        return len(words) >= 2 and span.start > span.sent.start and not _has_org_word(words)
+        return len(words) >= 2 and span.start > sentence_of(span)[1].start and not _has_org_word(words)
 
 
 PLACE_PREPS = {"in", "at", "near", "over", "outside", "around", "towards", "toward", "into", "across", "of"}
@@ -172,7 +184,7 @@ def place_cues(doc: Doc) -> Doc:
     """PLACE spans for unknown capitalised names after "in/at/near/over" ("in Katzrin")."""
     ents = list(doc.ents)
     taken = {t.i for e in ents for t in e}
-    for m in PLACE_CUE_RE.finditer(doc.text):
+    for m in PLACE_CUE_RE.finditer(text_of(doc)):
         span = doc.char_span(m.start(2), m.end(2), alignment_mode="contract")
         if span is None or any(t.i in taken for t in span) or span[0].is_sent_start:
             continue
@@ -218,9 +230,18 @@ def build_nlp(model: str = "blank") -> Language:
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True,
                                                  "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(ruler_patterns())
+    nlp.add_pipe("nw_regions")
     nlp.add_pipe("nw_persons")
     nlp.add_pipe("nw_place_cues")
     return nlp
+
+
+def text_of(doc: Doc) -> str:
+    """doc.text, built once (Doc.text joins every token on each access)."""
+    cached = doc.user_data.get("nw_text")
+    if cached is None:
+        cached = doc.user_data["nw_text"] = doc.text
+    return cached
 
 
 def all_ents(doc: Doc) -> list[Span]:
@@ -243,9 +264,22 @@ def ents_of(span: Span) -> list[Span]:
     return [e for e in ents[lo:hi] if e.end <= span.end]
 
 
-def sentence_index(doc: Doc) -> dict[int, int]:
-    """Token start of each sentence -> its ordinal."""
-    return {sent.start: n for n, sent in enumerate(doc.sents)}
+def sents_of(doc: Doc) -> list[Span]:
+    """The sentences of a doc, computed once (Doc.sents walks every token on each access)."""
+    cached = doc.user_data.get("nw_sents")
+    if cached is None:
+        cached = doc.user_data["nw_sents"] = list(doc.sents)
+        doc.user_data["nw_sent_starts"] = [s.start for s in cached]
+    return cached
+
+
+def sentence_of(span: Span) -> tuple[int, Span]:
+    """Index and span of the sentence holding `span`."""
+    import bisect
+
+    sents = sents_of(span.doc)
+    n = bisect.bisect_right(span.doc.user_data["nw_sent_starts"], span.start) - 1
+    return n, sents[n]
 
 
 TIME_CUES = re.compile(
