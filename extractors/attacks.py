@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
-from extractors.pipeline import TIME_CUES, all_ents, ents_of, sents_of
+from extractors.pipeline import TIME_CUES, all_ents, ents_of, sents_of, span_text
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 
@@ -104,7 +104,7 @@ class SentenceInfo:
 def sentence_infos(doc: Doc) -> list[SentenceInfo]:
     out = []
     for n, sent in enumerate(sents_of(doc)):
-        text = sent.text
+        text = span_text(sent)
         out.append(SentenceInfo(n, sent, text, bool(PERIOD_TOTAL.search(text)), bool(ATTACK_WORDS.search(text))))
     return out
 
@@ -633,7 +633,7 @@ DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", 
 
 
 def place_of(ent: Span, sentence: int) -> Place | None:
-    text = ent.text
+    text = span_text(ent)
     ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
     if ent.label_ == "REGION":
         stem = " ".join(text.split()[:-1]).replace(" - ", "-").replace(" -", "-")
@@ -669,7 +669,7 @@ def in_name(doc: Doc, ent: Span) -> bool:
 
 def _speaks(doc: Doc, ent: Span) -> bool:
     """A capital standing for its government: "Moscow said", "Kyiv's forces"."""
-    if ent.text not in gazetteer.CAPITALS:
+    if span_text(ent) not in gazetteer.CAPITALS:
         return False
     nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
     return nxt in {"said", "says", "claimed", "denied", "has", "had", "is", "was", "would", "will", "'s", "’s",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
-from extractors.pipeline import all_ents, ents_of, sentence_of, sents_of, text_of
+from extractors.pipeline import all_ents, ents_of, sentence_of, sents_of, span_text, text_of
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Diplomacy, Evidence
 
@@ -142,7 +142,7 @@ def _nationality_pass(doc: Doc, persons: list[Span], out: dict[str, str]) -> Non
 def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> dict[str, str]:
     """Delegation heads stated in one sentence."""
     heads: dict[str, str] = {}
-    text = sent.text
+    text = span_text(sent)
     for cue in HEAD_CUE.finditer(text):
         cue_char = sent.start_char + cue.start()
         person = _nearest_person(sent, cue_char, after=cue.group(1).lower().endswith("by") or "negotiator" in cue.group(1).lower())
@@ -228,10 +228,11 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     cands: list[Candidate] = []
     pending_heads: dict[str, str] = {}
     for n, sent in enumerate(sents_of(doc)):
-        kind = kind_of(sent.text)
+        text = span_text(sent)
+        kind = kind_of(text)
         if kind is None:
             # "The Russian delegation is led by X": heads without an event word join the last event
-            if HEAD_CUE.search(sent.text) or LED_THE.search(sent.text):
+            if HEAD_CUE.search(text) or LED_THE.search(text):
                 heads = heads_of(doc, sent, nationality, "")
                 if heads and not cands:
                     pending_heads.update(heads)
@@ -241,7 +242,7 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
                         target.heads.setdefault(k, v)
             continue
         cand = Candidate(kind, n, sent, venue_of(doc, sent), parties_of(sent),
-                         heads_of(doc, sent, nationality, kind), status_of(sent.text), duration_of(sent.text))
+                         heads_of(doc, sent, nationality, kind), status_of(text), duration_of(text))
         cands.append(cand)
     if cands:
         for k, v in pending_heads.items():

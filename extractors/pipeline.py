@@ -244,6 +244,11 @@ def text_of(doc: Doc) -> str:
     return cached
 
 
+def span_text(span: Span) -> str:
+    """A span's text sliced from the cached doc text (Span.text joins its tokens)."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def all_ents(doc: Doc) -> list[Span]:
     """doc.ents, computed once after the pipeline ran (Doc.ents builds new spans on every access)."""
     cached = doc.user_data.get("nw_ents")
