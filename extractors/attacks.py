@@ -498,7 +498,7 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
         re.compile(rf"(?<![Nn]o )\b{QUAL}{NUMWORD}\s+{NOT_AND}{{0,3}}?(?:were|was|have been|had been|are|got)?\s*{passive}\b",
                    re.IGNORECASE),
         # "the death toll, first put at 25, later rose to 30"
-        re.compile(rf"\b(?:death toll|toll|number of (?:dead|injured|wounded))\s+(?:[\w,]+\s+){{0,6}}?"
+        re.compile(rf"\b(?:death toll|toll|number of (?:dead|injured|wounded))\s+(?:[\w,-]+\s+){{0,10}}?"
                    rf"(?:rose|risen|climbed|reached|stands at|stood at|increased|is|was|to|at)\s+(?:to\s+)?{QUAL}{NUMWORD}",
                    re.IGNORECASE),
         # "one killed and another injured"

@@ -191,5 +191,96 @@ def _print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> No
             out.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
 
 
+alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+def _read_rows(settings, query) -> list[dict]:
+    from storage.db import DatabaseBusy, DatabaseMissing, connect
+
+    try:
+        con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
+    except (DatabaseBusy, DatabaseMissing) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    try:
+        return query(con)
+    finally:
+        con.close()
+
+
+def _table(rows: list[dict], title: str) -> None:
+    if not rows:
+        out.print(f"no {title}")
+        return
+    table = Table(*rows[0].keys(), title=title)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    out.print(table)
+
+
+@alerts_app.command("list")
+def alerts_list(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    limit: Annotated[int, typer.Option(help="Alerts shown.")] = 20,
+) -> None:
+    """Recent alerts with their delivery status per channel (channels shown by scheme and hash)."""
+    settings = _settings(config, database=database)
+    from storage import events as event_store
+
+    _table(_read_rows(settings, lambda con: event_store.recent_alerts(con, limit)), "alerts")
+
+
+@alerts_app.command("test")
+def alerts_test(url: Annotated[str, typer.Argument(help="Apprise URL to send a sample alert to.")],
+                config: ConfigOpt = None) -> None:
+    """Send a sample alert to one channel and say whether it was accepted."""
+    settings = _settings(config)
+    from flows import notify
+
+    channel = notify.Channel(url)
+    problem = notify.check(url)
+    if problem:
+        err.print(f"[red]{channel.display}: {problem}[/red]")
+        raise typer.Exit(2)
+    body = "**newswatch test alert**\n\n- This is a sample; no attack is reported.\n- Channel: " + channel.display
+    result = notify.send(channel, "newswatch test alert", body, "info", settings.alert_timeout)
+    if not result.ok:
+        err.print(f"[red]{channel.display}: {result.error}[/red]")
+        raise typer.Exit(1)
+    out.print(f"sent to {channel.display}")
+
+
+@alerts_app.command("run")
+def alerts_run(config: ConfigOpt = None, database: DatabaseOpt = None) -> None:
+    """Run the `alerts` flow now: cluster new reports into events, raise and deliver alerts."""
+    settings = _settings(config, database=database)
+    _prefect_defaults()
+    from flows.alerting import alerts
+    from flows.settings import ConfigError
+
+    try:
+        summary = alerts(settings)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    out.print(f"reports clustered: {summary.reports}, events touched: {summary.events_touched}, "
+              f"alerts raised: {len(summary.alerts_raised)}, delivered: {summary.delivered}, failed: {summary.failed}")
+
+
+@app.command()
+def events(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    limit: Annotated[int, typer.Option(help="Events shown.")] = 20,
+) -> None:
+    """Recent attack events: reports of one strike from several articles and outlets, clustered."""
+    settings = _settings(config, database=database)
+    from storage import events as event_store
+
+    _table(_read_rows(settings, lambda con: event_store.recent_events(con, limit)), "events")
+
+
 if __name__ == "__main__":
     app()

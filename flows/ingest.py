@@ -74,6 +74,9 @@ class RunSummary:
     articles_unchanged: int = 0
     facts: int = 0
     errors: int = 0
+    alerts_raised: int = 0
+    alerts_delivered: int = 0
+    alerts_failed: int = 0
     error_lines: list[str] = field(default_factory=list)
 
     def add(self, counts: BatchCounts) -> None:
@@ -120,9 +123,27 @@ def ingest(settings: Settings | None = None) -> RunSummary:
         summary.note(errors)
         pending = []
         progress.advance(len(articles) + len(errors))
+    _alert_cycle(settings, summary)
     _finish(settings, specs, states, polls, summary)
     logger.info("run %s: %s", summary.run_id, summary.counts())
     return summary
+
+
+def _alert_cycle(settings: Settings, summary: RunSummary) -> None:
+    """Alerts at the end of every cycle; a failure here is recorded, the stored run stands."""
+    from flows.alerting import deliver_task, evaluate_task
+
+    try:
+        raised = evaluate_task(settings)
+        sent = deliver_task(settings)
+    except Exception as exc:  # noqa: BLE001 - alerting must not undo an ingest that succeeded
+        error = ErrorRecord("alert", f"{type(exc).__name__}: {exc}", "transient")
+        steps.store_batch(settings, [], [], [error], summary.run_id)
+        summary.note([error])
+        return
+    summary.alerts_raised = len(raised.alerts_raised)
+    summary.alerts_delivered = sent.delivered
+    summary.alerts_failed = sent.failed
 
 
 def _flow_run_id() -> str | None:

@@ -5,13 +5,16 @@ environment. Every field is documented in the README's configuration table (a te
 """
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
+    SettingsError,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -19,6 +22,7 @@ from pydantic_settings import (
 
 DEFAULT_FEEDS_FILE = Path(__file__).with_name("feeds.toml")
 DEFAULT_CONFIG_FILE = Path("newswatch.toml")
+DEFAULT_RULES_FILE = Path(__file__).with_name("alert_rules.toml")
 
 
 class ConfigError(Exception):
@@ -49,6 +53,20 @@ class Settings(BaseSettings):
     spacy_model: str = Field("blank", min_length=1,
                              description="`blank` (rules only) or an installed spaCy pipeline name/path adding statistical NER.")
     lock_timeout: float = Field(30.0, ge=0, le=3600, description="Seconds a writer waits for a busy database before giving up.")
+    alert_channels: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Apprise URLs alerts are sent to (environment: JSON list or space-separated); never logged.")
+    alert_rules_file: Path = Field(DEFAULT_RULES_FILE, description="TOML alert rules (`[[rules]]` name, severity, metric, min).")
+    alert_max_age_hours: float = Field(48.0, gt=0, le=24 * 365, description="Events first published longer ago than this never alert.")
+    alert_log: Path = Field(Path("data/alerts.jsonl"), description="JSON-lines record of every alert raised.")
+    cluster_window_days: int = Field(1, ge=0, le=7, description="Strike days of reports of one event differ by at most this.")
+    alert_timeout: float = Field(10.0, gt=0, le=300, description="Seconds one channel may take to accept an alert.")
+
+    @field_validator("alert_channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value):
+        if isinstance(value, str):  # a JSON list, or URLs separated by whitespace
+            return json.loads(value) if value.strip().startswith("[") else value.split()
+        return value
 
     @field_validator("spacy_model")
     @classmethod
@@ -80,6 +98,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         return cls(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         raise ConfigError(_explain(exc, path)) from None
+    except (SettingsError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"configuration error: {exc}") from None
 
 
 def _check_toml(path: Path) -> None:
@@ -95,7 +115,8 @@ def _explain(exc: ValidationError, path: Path | None) -> str:
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(settings)"
         env = f"NEWSWATCH_{key.upper()}"
-        lines.append(f"{key}: {err['msg']} (got {err.get('input')!r}; set in {path}, {env} or a flag)")
+        shown = "a hidden value" if key.startswith("alert_channels") else repr(err.get("input"))  # secrets
+        lines.append(f"{key}: {err['msg']} (got {shown}; set in {path}, {env} or a flag)")
     return "configuration error:\n  " + "\n  ".join(lines)
 
 

@@ -48,6 +48,8 @@ class LoopbackServer:
     def __init__(self):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str], int]] = []
+        self.posts: list[tuple[str, bytes, int]] = []
+        self.post_statuses: dict[str, list[int]] = {}  # path -> statuses to answer in turn
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,6 +72,14 @@ class LoopbackServer:
                 if fresh and route.status == 200:
                     return self._send(304, b"", route.content_type, extra, headers)
                 return self._send(route.status, route.body, route.content_type, extra, headers)
+
+            def do_POST(self):  # noqa: N802 - a webhook receiver: record the body, answer the next status
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                statuses = server.post_statuses.get(self.path) or [200]
+                status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
+                server.posts.append((self.path, body, status))
+                self._send(status, b"{}", "application/json", {}, {k.lower(): v for k, v in self.headers.items()})
 
             def _send(self, status, body, ctype, extra, req_headers):
                 server.requests.append((self.path, req_headers, status))

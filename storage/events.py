@@ -1,0 +1,142 @@
+"""SQL for attack events and alerts (see migration 002)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+REPORTS_SQL = """
+SELECT a.attack_id, a.article_id, ar.source_id, ar.url, ar.title, ar.published, ar.first_seen,
+       a.attacker, a.target_country, coalesce(a.attack_date, CAST(coalesce(ar.published, ar.first_seen) AS DATE)) AS day,
+       a.killed, a.injured, a.children, a.regions_count, a.services_disrupted, a.evidence,
+       (SELECT list(DISTINCT l.name) FROM locations l WHERE l.attack_id = a.attack_id) AS places,
+       (SELECT list({'category': w.category, 'model': w.model, 'launched': w.launched, 'intercepted': w.intercepted})
+          FROM weapons w WHERE w.attack_id = a.attack_id) AS weapons
+FROM attacks a JOIN articles ar USING (article_id)
+WHERE ar.is_attack_report
+"""
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def unclustered_reports(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Attack reports (of articles that report a new attack) not yet in any event."""
+    return _rows(con.execute(REPORTS_SQL + " AND a.attack_id NOT IN (SELECT attack_id FROM event_articles)"))
+
+
+def event_members(con: duckdb.DuckDBPyConnection, first_day: date, last_day: date) -> dict[str, list[dict[str, Any]]]:
+    """Reports of the events whose strike day falls in [first_day, last_day], by event id."""
+    rows = _rows(con.execute(
+        "SELECT ea.event_id, r.* FROM (" + REPORTS_SQL + ") r JOIN event_articles ea USING (attack_id) "
+        "WHERE ea.event_id IN (SELECT event_id FROM events WHERE event_date BETWEEN ? AND ?)",
+        [first_day, last_day]))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row.pop("event_id"), []).append(row)
+    return out
+
+
+def save_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]], weapons: Sequence[dict[str, Any]],
+                members: Sequence[dict[str, Any]]) -> None:
+    """Replace the rows of the given events and add their new members, in one transaction."""
+    if not events:
+        return
+    ids = pa.Table.from_pylist([{"event_id": e["event_id"]} for e in events])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("touched", ids)
+        con.execute("DELETE FROM event_weapons WHERE event_id IN (SELECT event_id FROM touched)")
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
+        con.unregister("touched")
+        for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
+            if rows:
+                con.register("batch", pa.Table.from_pylist(list(rows)))
+                conflict = " ON CONFLICT DO NOTHING" if table == "event_articles" else ""
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch{conflict}")
+                con.unregister("batch")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def alerted_severity(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> dict[str, str]:
+    """The highest severity already alerted per event."""
+    ids = list(event_ids)
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT event_id, max(CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END) "
+        "FROM alerts WHERE event_id IN (SELECT unnest(?)) GROUP BY event_id", [ids]).fetchall()
+    return {event_id: level for event_id, level in rows}
+
+
+def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: Sequence[dict[str, Any]]) -> int:
+    """Add alerts; an alert key that exists already is left alone (idempotent). Returns rows added."""
+    if not alerts:
+        return 0
+    before = con.execute("SELECT count(*) FROM alerts").fetchone()[0]
+    con.register("alert_batch", pa.Table.from_pylist(list(alerts)))
+    try:
+        con.execute("INSERT INTO alerts BY NAME SELECT * FROM alert_batch ON CONFLICT (alert_key) DO NOTHING")
+    finally:
+        con.unregister("alert_batch")
+    return con.execute("SELECT count(*) FROM alerts").fetchone()[0] - before
+
+
+def pending_alerts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _rows(con.execute("SELECT alert_key, title, body, severity FROM alerts WHERE status = 'pending' "
+                             "ORDER BY created_at"))
+
+
+def delivered_channels(con: duckdb.DuckDBPyConnection, alert_key: str) -> set[str]:
+    rows = con.execute("SELECT channel_id FROM alert_deliveries WHERE alert_key = ? AND status = 'delivered'",
+                       [alert_key]).fetchall()
+    return {r[0] for r in rows}
+
+
+def record_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]], channel_ids: Sequence[str],
+                      now: datetime) -> None:
+    """Store delivery attempts and mark alerts delivered once every channel has them."""
+    if rows:
+        con.register("delivery_batch", pa.Table.from_pylist(list(rows)))
+        try:
+            con.execute(
+                "INSERT INTO alert_deliveries BY NAME SELECT * FROM delivery_batch ON CONFLICT (alert_key, channel_id) "
+                "DO UPDATE SET status = excluded.status, attempts = alert_deliveries.attempts + 1, "
+                "last_error = excluded.last_error, last_attempt = excluded.last_attempt, "
+                "delivered_at = coalesce(alert_deliveries.delivered_at, excluded.delivered_at)")
+        finally:
+            con.unregister("delivery_batch")
+    if channel_ids:
+        con.execute(
+            "UPDATE alerts SET status = 'delivered', delivered_at = ? WHERE status = 'pending' AND "
+            "(SELECT count(DISTINCT channel_id) FROM alert_deliveries d WHERE d.alert_key = alerts.alert_key "
+            " AND d.status = 'delivered' AND d.channel_id IN (SELECT unnest(?))) = ?",
+            [now, list(channel_ids), len(set(channel_ids))])
+    else:
+        con.execute("UPDATE alerts SET status = 'recorded' WHERE status = 'pending'")
+
+
+def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
+    return _rows(con.execute(
+        "SELECT a.created_at, a.severity, a.kind, a.rule, a.status, a.title, "
+        "(SELECT string_agg(d.channel || ' ' || d.status || ' x' || d.attempts, '; ') FROM alert_deliveries d "
+        " WHERE d.alert_key = a.alert_key) AS channels "
+        "FROM alerts a ORDER BY a.created_at DESC LIMIT ?", [limit]))
+
+
+def recent_events(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
+    return _rows(con.execute(
+        "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
+        "(SELECT string_agg(w.category || ' ' || coalesce(CAST(w.launched_min AS VARCHAR), '?') || "
+        "  CASE WHEN w.launched_max <> w.launched_min THEN '-' || w.launched_max ELSE '' END, ', ') "
+        " FROM event_weapons w WHERE w.event_id = e.event_id) AS launched, "
+        "e.killed_max AS killed, array_to_string(e.places, ', ') AS places, e.event_id "
+        "FROM events e ORDER BY e.event_date DESC, e.first_seen DESC LIMIT ?", [limit]))

@@ -1,0 +1,176 @@
+"""Alerts: one per real-world strike, delivered to a real webhook receiver on loopback, never lost."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from conftest import Route, rss
+from extractors.extract import Extractor
+from extractors.types import Article
+from flows import alerting
+from flows.events import load_rules
+from flows.settings import ConfigError
+from storage import store
+from storage.db import opened
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
+OUTLET_A = ("Russia launched 150 drones and 12 missiles at Ukraine overnight, the air force said on Tuesday. "
+            "Air defences shot down 130 drones and 9 missiles. Energy facilities in Kharkiv and Odesa were hit, "
+            "and parts of Kharkiv lost electricity.")
+OUTLET_B = ("Ukraine's air force said Russia fired 155 drones and 12 missiles overnight, mostly at Kharkiv. "
+            "Air defences destroyed 128 of the drones.")
+SMALL = "Russia attacked Sumy with six drones overnight, the regional administration said. Two people were injured."
+DEATHS = ("The death toll from the overnight Russian drone and missile attack on Kharkiv rose to 12, officials "
+          "said on Tuesday. Russia had launched 150 drones at Ukraine overnight.")
+
+
+def _store(settings, *items: tuple[str, str, str, datetime]) -> None:
+    """Store (source, article id, text, published) as cleaned articles with their facts."""
+    articles = [Article(id=aid, source=source, url=f"https://{source}.example/{aid}", title=text[:40], text=text,
+                        content_hash=str(hash(text)), origin="page", published=published)
+                for source, aid, text, published in items]
+    facts = list(Extractor().extract([a.as_document() for a in articles]))
+    with opened(settings.database) as con:
+        store.write_batch(con, list(zip(articles, facts)), "test", NOW)
+
+
+def _cycle(settings, when=NOW):
+    raised = alerting.evaluate(settings, when)
+    sent = alerting.deliver(settings, when)
+    return raised, sent
+
+
+def _q(settings, sql):
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def hook(server, settings_factory, tmp_path):
+    settings = settings_factory(alert_channels=[server.url("/hook").replace("http://", "json://")],
+                                alert_log=tmp_path / "alerts.jsonl")
+    return server, settings
+
+
+def _delivered_posts(server) -> list[dict]:
+    return [json.loads(body) for path, body, status in server.posts if path == "/hook" and status == 200]
+
+
+def test_two_outlets_in_one_run_give_one_alert(hook):
+    server, settings = hook
+    published = NOW - timedelta(hours=2)
+    _store(settings, ("outlet-a", "a1", OUTLET_A, published), ("outlet-b", "b1", OUTLET_B, published))
+    raised, sent = _cycle(settings)
+    assert len(raised.alerts_raised) == 1 and sent.delivered == 1
+    (post,) = _delivered_posts(server)
+    assert "Russia → Ukraine" in post["title"] and "150–155 drones" in post["title"]
+    assert "Kharkiv" in post["message"] and "outlet-a" in post["message"] and "outlet-b" in post["message"]
+    (event,) = _q(settings, "SELECT reports, sources FROM events")
+    assert event == (2, 2)
+    assert _q(settings, "SELECT launched_min, launched_max, intercepted_min, intercepted_max FROM event_weapons "
+                        "WHERE category = 'drone'") == [(150, 155, 128, 130)]
+    log = [json.loads(x) for x in settings.alert_log.read_text().splitlines()]
+    assert [x["rule"] for x in log] == ["missiles-10"] or len(log) == 1
+
+
+def test_the_same_strike_in_successive_runs_alerts_once(hook):
+    server, settings = hook
+    _store(settings, ("outlet-a", "a1", OUTLET_A, NOW - timedelta(hours=3)))
+    _cycle(settings)
+    _store(settings, ("outlet-b", "b1", OUTLET_B, NOW - timedelta(hours=1)))
+    raised, sent = _cycle(settings, NOW + timedelta(minutes=15))
+    assert raised.alerts_raised == [] and sent.delivered == 0
+    assert len(_delivered_posts(server)) == 1
+    assert _q(settings, "SELECT reports FROM events") == [(2,)]
+
+
+def test_small_and_old_attacks_do_not_alert(hook):
+    server, settings = hook
+    _store(settings, ("outlet-a", "s1", SMALL, NOW - timedelta(hours=1)),
+           ("outlet-c", "old", OUTLET_A, NOW - timedelta(days=10)))
+    raised, _ = _cycle(settings)
+    assert raised.alerts_raised == [] and server.posts == []
+    assert _q(settings, "SELECT count(*) FROM events")[0][0] == 2  # stored, just not alerted
+
+
+def test_failing_receiver_gets_the_alert_exactly_once_next_run(hook):
+    server, settings = hook
+    server.post_statuses["/hook"] = [500, 200]
+    _store(settings, ("outlet-a", "a1", OUTLET_A, NOW - timedelta(hours=1)))
+    _, first = _cycle(settings)
+    assert (first.delivered, first.failed) == (0, 1)
+    assert _q(settings, "SELECT status FROM alerts") == [("pending",)]
+    _, second = _cycle(settings, NOW + timedelta(minutes=15))
+    assert (second.delivered, second.failed) == (1, 0)
+    _, third = _cycle(settings, NOW + timedelta(minutes=30))
+    assert (third.delivered, third.failed) == (0, 0)
+    assert len(_delivered_posts(server)) == 1 and len(server.posts) == 2
+    assert _q(settings, "SELECT status, attempts FROM alert_deliveries") == [("delivered", 2)]
+    assert _q(settings, "SELECT status FROM alerts") == [("delivered",)]
+
+
+def test_higher_severity_update_sends_one_escalation(hook):
+    server, settings = hook
+    _store(settings, ("outlet-a", "a1", OUTLET_A, NOW - timedelta(hours=2)))
+    _cycle(settings)
+    _store(settings, ("outlet-d", "d1", DEATHS, NOW - timedelta(hours=1)))
+    raised, _ = _cycle(settings, NOW + timedelta(minutes=15))
+    _store(settings, ("outlet-b", "b1", OUTLET_B, NOW))
+    again, _ = _cycle(settings, NOW + timedelta(minutes=30))
+    assert len(raised.alerts_raised) == 1 and again.alerts_raised == []
+    kinds = _q(settings, "SELECT kind, severity FROM alerts ORDER BY created_at")
+    assert kinds == [("new", "warning"), ("escalation", "critical")]
+    posts = _delivered_posts(server)
+    assert len(posts) == 2 and posts[1]["title"].startswith("ESCALATION")
+
+
+def test_secrets_never_reach_the_database_logs_or_record(server, settings_factory, tmp_path, caplog):
+    secret = "s3cr3t-t0k3n"
+    url = server.url(f"/{secret}/hook").replace("http://", "json://")
+    server.post_statuses[f"/{secret}/hook"] = [500]
+    settings = settings_factory(alert_channels=[url], alert_log=tmp_path / "alerts.jsonl")
+    caplog.set_level(logging.DEBUG)
+    _store(settings, ("outlet-a", "a1", OUTLET_A, NOW - timedelta(hours=1)))
+    _cycle(settings)
+    assert server.posts  # the receiver was really called
+    dump = json.dumps(_q(settings, "SELECT * FROM alert_deliveries"), default=str)
+    dump += json.dumps(_q(settings, "SELECT * FROM alerts"), default=str) + json.dumps(_q(settings, "SELECT * FROM errors"), default=str)
+    assert secret not in dump and secret not in caplog.text and secret not in settings.alert_log.read_text()
+    assert secret not in repr(settings) and secret not in settings.model_dump_json()
+
+
+def test_bad_rules_are_config_errors(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rules]]\nname = "x"\nseverity = "loud"\nmetric = "drones"\nmin = 10\n')
+    with pytest.raises(ConfigError, match="severity"):
+        load_rules(rules)
+    rules.write_text('[[rules]]\nname = "x"\nseverity = "info"\nmetric = "tanks"\nmin = 0\n')
+    with pytest.raises(ConfigError, match="metric"):
+        load_rules(rules)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_run_alerts_once_for_two_feeds(server, settings_factory, tmp_path):
+    from flows.ingest import ingest
+
+    for name, text in (("a", OUTLET_A), ("b", OUTLET_B)):
+        page = f"<html><body><article><h1>Strike</h1><p>{text}</p></article></body></html>".encode()
+        server.routes[f"/{name}.html"] = Route(body=page)
+        server.routes[f"/{name}.xml"] = Route(body=rss([{"title": f"Strike {name}", "link": server.url(f"/{name}.html"),
+                                                         "pubDate": datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")}]),
+                                              content_type="application/rss+xml")
+    settings = settings_factory([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))],
+                                alert_channels=[server.url("/hook").replace("http://", "json://")],
+                                alert_log=tmp_path / "alerts.jsonl")
+    first = ingest(settings)
+    second = ingest(settings)
+    assert (first.alerts_raised, first.alerts_delivered) == (1, 1)
+    assert (second.alerts_raised, second.alerts_delivered) == (0, 0)
+    assert len(_delivered_posts(server)) == 1
