@@ -15,8 +15,7 @@ from flows import progress, steps
 from flows.errors import PipelineError, is_transient
 from flows.settings import ConfigError, FeedSpec, Settings, load_feeds, load_settings
 from flows.sources import FeedItem, read_seeds
-from storage import store
-from storage.db import opened
+from flows.runstore import RunStorage
 from storage.store import BatchCounts, ErrorRecord, SourceState
 
 
@@ -58,9 +57,9 @@ def extract(articles: list, model: str) -> list:
     return steps.extract_facts(articles, model)
 
 
-@task(name="store", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=retry_transient)
-def store_batch(settings: Settings, articles: list, facts: list, errors: list[ErrorRecord], run_id: str) -> BatchCounts:
-    return steps.store_batch(settings, articles, facts, errors, run_id)
+@task(name="store")
+def store_batch(storage: RunStorage, articles: list, facts: list, errors: list[ErrorRecord]) -> BatchCounts:
+    return storage.store(articles, facts, errors)
 
 
 @dataclass
@@ -72,6 +71,8 @@ class RunSummary:
     articles_new: int = 0
     articles_updated: int = 0
     articles_unchanged: int = 0
+    articles_staged: int = 0
+    articles_merged: int = 0
     facts: int = 0
     errors: int = 0
     alerts_raised: int = 0
@@ -79,7 +80,9 @@ class RunSummary:
     alerts_failed: int = 0
     error_lines: list[str] = field(default_factory=list)
 
-    def add(self, counts: BatchCounts) -> None:
+    def add(self, counts: BatchCounts, merged: bool = False) -> None:
+        if merged:
+            self.articles_merged += counts.new + counts.updated
         self.articles_new += counts.new
         self.articles_updated += counts.updated
         self.articles_unchanged += counts.unchanged
@@ -102,34 +105,39 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     settings = settings or load_settings()
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
+    started = steps.now()
+    storage = RunStorage(settings, summary.run_id)
     specs, config_errors = _feeds(settings)
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-        store.start_run(con, summary.run_id, steps.now(), _flow_run_id())
-        states = store.source_states(con)
+    states = storage.begin(_flow_run_id())
+    summary.add(storage.merged, merged=True)
     polls, feed_errors = _poll_all(specs, states, settings, summary)
     seeds, seed_errors = read_seed_articles(settings)
     pending = config_errors + feed_errors + seed_errors
     summary.note(pending)
-    items = _new_items(polls, settings, summary)
-    seeds = _new_seeds(seeds, settings, summary)
+    items = _new_items(polls, storage, summary)
+    seeds = _new_seeds(seeds, storage, summary)
     batches = [items[i:i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
     progress.stage("articles", total=len(items) + len(seeds))
-    for n, batch in enumerate([None, *batches]):
+    for batch in [None, *batches]:
         articles, errors = (seeds, []) if batch is None else fetch_and_clean(batch, settings)
         if not articles and not errors and not pending:
             continue
         facts = extract(articles, settings.spacy_model) if articles else []
-        summary.add(store_batch(settings, articles, facts, errors + pending, summary.run_id))
+        written = store_batch(storage, articles, facts, errors + pending)
+        summary.add(written)
+        if storage.staged:
+            summary.articles_staged += len(articles) - (written.new + written.updated + written.unchanged)
         summary.note(errors)
         pending = []
         progress.advance(len(articles) + len(errors))
-    _alert_cycle(settings, summary)
-    _finish(settings, specs, states, polls, summary)
+    if not storage.staged:
+        _alert_cycle(settings, storage, summary)
+    _finish(settings, storage, specs, states, polls, summary, started)
     logger.info("run %s: %s", summary.run_id, summary.counts())
     return summary
 
 
-def _alert_cycle(settings: Settings, summary: RunSummary) -> None:
+def _alert_cycle(settings: Settings, storage: RunStorage, summary: RunSummary) -> None:
     """Alerts at the end of every cycle; a failure here is recorded, the stored run stands."""
     from flows.alerting import deliver_task, evaluate_task
 
@@ -138,7 +146,7 @@ def _alert_cycle(settings: Settings, summary: RunSummary) -> None:
         sent = deliver_task(settings)
     except Exception as exc:  # noqa: BLE001 - alerting must not undo an ingest that succeeded
         error = ErrorRecord("alert", f"{type(exc).__name__}: {exc}", "transient")
-        steps.store_batch(settings, [], [], [error], summary.run_id)
+        storage.store([], [], [error])
         summary.note([error])
         return
     summary.alerts_raised = len(raised.alerts_raised)
@@ -195,34 +203,30 @@ def _bounded(task_, specs, states, settings):
             yield spec, future.result(raise_on_failure=False)
 
 
-def _new_items(polls, settings: Settings, summary: RunSummary) -> list[FeedItem]:
+def _new_items(polls, storage: RunStorage, summary: RunSummary) -> list[FeedItem]:
     """Entries whose article is not stored yet or whose entry changed, one per article id."""
     items: dict[str, FeedItem] = {}
     for poll, _ in polls.values():
         for item in poll.items if poll else ():
             items.setdefault(item.article_id, item)
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-        known = store.known_articles(con, items)
+    known = storage.known(items)
     fresh = [i for i in items.values() if i.article_id not in known or known[i.article_id][1] != i.entry_hash]
     summary.articles_unchanged += len(items) - len(fresh)
     return fresh
 
 
-def _new_seeds(seeds: list, settings: Settings, summary: RunSummary) -> list:
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-        known = store.known_articles(con, (a.id for a in seeds))
+def _new_seeds(seeds: list, storage: RunStorage, summary: RunSummary) -> list:
+    known = storage.known(a.id for a in seeds)
     fresh = [a for a in seeds if known.get(a.id, ("",))[0] != a.content_hash]
     summary.articles_unchanged += len(seeds) - len(fresh)
     return fresh
 
 
-def _finish(settings: Settings, specs, states, polls, summary: RunSummary) -> None:
-    """Feed validators are saved only now, after every batch is stored: a crash re-polls."""
+def _finish(settings: Settings, storage: RunStorage, specs, states, polls, summary: RunSummary, started) -> None:
+    """Feed validators are saved only now, after every batch is stored (or staged): a crash re-polls."""
     when = steps.now()
     rows = [steps.poll_state(spec, states.get(spec.name), *polls[spec.name], when) for spec in specs]
     seeds_prior = states.get("seeds") or SourceState(source_id="seeds", kind="seeds")
     rows.append(SourceState(**{**seeds_prior.__dict__, "url": str(settings.seeds_dir), "last_attempt": when,
                                "last_success": when, "last_status": "ok"}))
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-        store.save_sources(con, rows)
-        store.finish_run(con, summary.run_id, when, "completed", summary.counts())
+    storage.finish(rows, summary.counts(), started, _flow_run_id())

@@ -4,14 +4,14 @@
     fetch_pages    FeedItems -> FetchedPages (bounded concurrency)
     to_articles    FetchedPages / SeedDocs -> Articles (trafilatura; feed summary as fallback)
     extract_facts  Articles -> Facts (spaCy)
-    store          Articles + Facts -> DuckDB, atomically per batch
+    (storing is flows.runstore: one transaction per batch, or a staged batch when the database is busy)
 """
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from dateutil import parser as dateparser
@@ -23,9 +23,7 @@ from flows import fetch
 from flows.errors import PipelineError, TerminalError
 from flows.settings import FeedSpec, Settings
 from flows.sources import FeedItem, SeedDoc, html_to_text, parse_feed
-from storage import store
-from storage.db import opened
-from storage.store import BatchCounts, ErrorRecord, SourceState
+from storage.store import ErrorRecord, SourceState
 
 
 @dataclass(frozen=True)
@@ -47,12 +45,6 @@ class FetchedPage:
     body: bytes | None
     final_url: str | None
     error: PipelineError | None = None
-
-
-@dataclass
-class BatchResult:
-    counts: BatchCounts = field(default_factory=BatchCounts)
-    errors: list[ErrorRecord] = field(default_factory=list)
 
 
 def now() -> datetime:
@@ -174,19 +166,6 @@ def _parse_date(value: str | None) -> datetime | None:
 def extract_facts(articles: Sequence[Article], model: str) -> list[Facts]:
     extractor = Extractor(model)
     return list(extractor.extract([a.as_document() for a in articles]))
-
-
-def store_batch(settings: Settings, articles: Sequence[Article], facts: Sequence[Facts],
-                errors: Sequence[ErrorRecord], run_id: str) -> BatchCounts:
-    """One short write: the batch's articles, facts and errors in one transaction each."""
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-        counts = store.write_batch(con, list(zip(articles, facts)), run_id, now())
-        store.record_errors(con, list(errors), run_id, now(), offset=_error_offset(con, run_id))
-    return counts
-
-
-def _error_offset(con, run_id: str) -> int:
-    return con.execute("SELECT count(*) FROM errors WHERE run_id = ?", [run_id]).fetchone()[0]
 
 
 def poll_state(spec: FeedSpec, prior: SourceState | None, poll: FeedPoll | None, error: PipelineError | None,

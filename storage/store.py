@@ -73,33 +73,56 @@ def known_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[s
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
+def batch_tables(items: Sequence[tuple[Article, Facts]], run_id: str, now: datetime) -> dict[str, pa.Table]:
+    """The rows a batch adds, per table, as Arrow tables (what is written or staged)."""
+    rows: dict[str, list[dict[str, Any]]] = {"articles": [article_row(a, f, now, run_id) for a, f in items]}
+    for article, facts in items:
+        for table, fact_table_rows in fact_rows(article, facts).items():
+            rows.setdefault(table, []).extend(fact_table_rows)
+    return {table: _arrow(r) for table, r in rows.items() if r}
+
+
 def write_batch(
     con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article, Facts]], run_id: str, now: datetime,
 ) -> BatchCounts:
     """Store articles and their facts atomically: new ones inserted, changed ones replaced."""
-    known = known_articles(con, (a.id for a, _ in items))
-    fresh = {a.id: (a, f) for a, f in items if known.get(a.id, ("",))[0] != a.content_hash}
-    new = sum(1 for i in fresh if i not in known)
-    changed = [i for i in fresh if i in known]
+    return apply_batch(con, batch_tables(items, run_id, now))
+
+
+def apply_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> BatchCounts:
+    """Write a batch in one transaction. Articles whose content is already stored are skipped
+    with their facts; changed ones are replaced, facts included; new ones are inserted."""
+    articles = tables.get("articles")
+    if articles is None or articles.num_rows == 0:
+        return BatchCounts()
+    con.register("batch_keys", articles.select(["article_id", "content_hash"]))
+    try:
+        status = con.execute(
+            "SELECT b.article_id, a.article_id IS NULL FROM batch_keys b LEFT JOIN articles a USING (article_id) "
+            "WHERE a.content_hash IS DISTINCT FROM b.content_hash").fetchall()
+    finally:
+        con.unregister("batch_keys")
+    fresh = [aid for aid, _ in status]
+    changed = [aid for aid, is_new in status if not is_new]
     if not fresh:
-        return BatchCounts(unchanged=len(items))
-    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in FACT_TABLES}
-    for article, facts in fresh.values():
-        for table, rows in fact_rows(article, facts).items():
-            tables[table].extend(rows)
-    articles = _arrow([article_row(a, f, now, run_id) for a, f in fresh.values()])
+        return BatchCounts(unchanged=articles.num_rows)
+    con.register("fresh_ids", _arrow([{"article_id": i} for i in fresh]))
     con.execute("BEGIN TRANSACTION")
     try:
         _delete_facts(con, changed)
         _upsert_articles(con, articles)
-        for table, rows in tables.items():
-            _insert(con, table, rows)
+        facts_n = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    facts_n = sum(len(rows) for rows in tables.values())
-    return BatchCounts(new=new, updated=len(changed), unchanged=len(items) - len(fresh), facts=facts_n)
+    finally:
+        con.unregister("fresh_ids")
+    return BatchCounts(new=len(fresh) - len(changed), updated=len(changed),
+                       unchanged=articles.num_rows - len(fresh), facts=facts_n)
+
+
+FRESH = "article_id IN (SELECT article_id FROM fresh_ids)"
 
 
 def _delete_facts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
@@ -118,26 +141,29 @@ def _upsert_articles(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> None:
     try:
         updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_UPDATE_COLUMNS)
         con.execute(
-            "INSERT INTO articles BY NAME SELECT * FROM article_batch "
+            f"INSERT INTO articles BY NAME SELECT * FROM article_batch WHERE {FRESH} "
             f"ON CONFLICT (article_id) DO UPDATE SET {updates}"
         )
     finally:
         con.unregister("article_batch")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    con.register("fact_batch", _arrow(rows))
+def _insert(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> int:
+    """Insert the rows of fresh articles; returns how many."""
+    if batch.num_rows == 0:
+        return 0
+    con.register("fact_batch", batch)
     try:
+        before = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         if table == "diplomacy":
-            cols = [c for c in rows[0] if c != "delegation_heads"]
+            cols = [c for c in batch.column_names if c != "delegation_heads"]
             con.execute(
                 f"INSERT INTO diplomacy ({', '.join(cols)}, delegation_heads) "
-                f"SELECT {', '.join(cols)}, map_from_entries(delegation_heads) FROM fact_batch"
+                f"SELECT {', '.join(cols)}, map_from_entries(delegation_heads) FROM fact_batch WHERE {FRESH}"
             )
         else:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM fact_batch")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM fact_batch WHERE {FRESH}")
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
     finally:
         con.unregister("fact_batch")
 
@@ -188,6 +214,30 @@ def record_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[ErrorRecord],
         con.unregister("error_batch")
 
 
+def insert_error_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
+    """Errors that already carry their ids (staged ones); existing ids are kept."""
+    con.register("error_rows", rows)
+    try:
+        con.execute("INSERT INTO errors BY NAME SELECT * FROM error_rows ON CONFLICT (error_id) DO NOTHING")
+    finally:
+        con.unregister("error_rows")
+
+
+def upsert_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
+    """A whole run record (from a staged run)."""
+    con.register("run_row", pa.Table.from_pylist([run]))
+    try:
+        cols = [c for c in run if c != "run_id"]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols)
+        con.execute(f"INSERT INTO runs BY NAME SELECT * FROM run_row ON CONFLICT (run_id) DO UPDATE SET {updates}")
+    finally:
+        con.unregister("run_row")
+
+
+RUN_COUNTS = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", "articles_updated",
+              "articles_unchanged", "facts", "errors")
+
+
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None) -> None:
     con.execute(
         "INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running')",
@@ -196,8 +246,7 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_r
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, status: str, counts: dict[str, int]) -> None:
-    cols = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", "articles_updated",
-            "articles_unchanged", "facts", "errors")
+    cols = RUN_COUNTS
     sets = ", ".join(f"{c} = ?" for c in cols)
     con.execute(
         f"UPDATE runs SET finished_at = ?, status = ?, {sets} WHERE run_id = ?",

@@ -1,0 +1,75 @@
+"""A run that meets a database held by another process stages its batches and loses nothing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from conftest import Route, rss
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+PAGE = ("<html><body><article><h1>Strike on Kharkiv</h1><p>Russia launched 120 drones at Kharkiv overnight, "
+        "the air force said on Monday. Air defences shot down 100 of them. {n}</p></article></body></html>")
+
+
+def _hold(path, read_only: bool) -> subprocess.Popen:
+    """Another process that opens the database and keeps it until killed."""
+    code = textwrap.dedent(f"""
+        import duckdb, time
+        con = duckdb.connect({str(path)!r}, read_only={read_only})
+        print("holding", flush=True)
+        time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def _feed(server, names):
+    for n in names:
+        server.routes[f"/p{n}.html"] = Route(body=PAGE.format(n=n).encode())
+    server.routes["/feed.xml"] = Route(body=rss([{"title": f"Story {n}", "link": server.url(f"/p{n}.html")}
+                                                 for n in names]), content_type="application/rss+xml")
+
+
+def _count(settings, sql):
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("holder_read_only", [False, True], ids=["writer-holds", "reader-holds"])
+def test_run_while_database_is_held_loses_nothing(server, settings_factory, holder_read_only):
+    from flows.ingest import ingest
+    from storage.staging import pending, staging_dir
+
+    settings = settings_factory([("f", server.url("/feed.xml"))], lock_timeout=0.5)
+    _feed(server, [1, 2])
+    assert ingest(settings).articles_new == 2
+    _feed(server, [1, 2, 3, 4])
+    holder = _hold(settings.database, holder_read_only)
+    try:
+        blocked = ingest(settings)
+    finally:
+        holder.kill()
+        holder.wait()
+    # a reader lets the run look up what is stored; behind a writer it stages every entry it sees
+    assert blocked.articles_staged == (2 if holder_read_only else 4) and blocked.articles_new == 0
+    assert len(pending(staging_dir(settings.database))) >= 2  # the batch and the run's feed state
+    assert _count(settings, "SELECT count(*) FROM articles") == 2  # nothing half-written meanwhile
+
+    later = ingest(settings)
+    assert later.articles_merged == 2
+    assert pending(staging_dir(settings.database)) == []
+    assert _count(settings, "SELECT count(*) FROM articles") == 4
+    assert _count(settings, "SELECT count(*) FROM weapons") == 4
+    assert _count(settings, "SELECT count(*) FROM runs WHERE status LIKE 'completed%'") == 3
+    # the staged run's feed state arrived too: the next poll is conditional, nothing is fetched again
+    again = ingest(settings)
+    assert again.articles_new == 0 and again.articles_staged == 0
