@@ -68,6 +68,7 @@ class RunSummary:
     feeds_ok: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
+    feeds_not_due: int = 0
     articles_new: int = 0
     articles_updated: int = 0
     articles_unchanged: int = 0
@@ -109,6 +110,9 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     storage = RunStorage(settings, summary.run_id)
     specs, config_errors = _feeds(settings)
     states = storage.begin(_flow_run_id())
+    due = [s for s in specs if steps.is_due(states.get(s.name), started)]
+    summary.feeds_not_due = len(specs) - len(due)
+    specs = due
     summary.add(storage.merged, merged=True)
     polls, feed_errors = _poll_all(specs, states, settings, summary)
     seeds, seed_errors = read_seed_articles(settings)

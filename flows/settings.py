@@ -60,12 +60,46 @@ class Settings(BaseSettings):
     alert_log: Path = Field(Path("data/alerts.jsonl"), description="JSON-lines record of every alert raised.")
     cluster_window_days: int = Field(1, ge=0, le=7, description="Strike days of reports of one event differ by at most this.")
     alert_timeout: float = Field(10.0, gt=0, le=300, description="Seconds one channel may take to accept an alert.")
+    schedule_interval_minutes: float = Field(15.0, gt=0, le=7 * 24 * 60,
+                                             description="`serve`: minutes between ingest runs (unless `schedule_cron` is set).")
+    schedule_cron: str | None = Field(None, description="`serve`: cron expression for ingest runs, e.g. `*/10 * * * *`.")
+    schedule_timezone: str = Field("UTC", description="`serve`: time zone of the schedule, e.g. `Europe/Kyiv`.")
+    alerts_interval_minutes: float = Field(5.0, gt=0, le=24 * 60,
+                                           description="`serve`: minutes between runs of the alert flow (retries pending deliveries).")
+    prefect_port: int = Field(4200, ge=1024, le=65535, description="`serve`: port of the local Prefect server it starts.")
+    prefect_home: Path = Field(Path("data/prefect"), description="`serve`: folder of the local Prefect server (SQLite database, logs).")
 
     @field_validator("alert_channels", mode="before")
     @classmethod
     def _split_channels(cls, value):
         if isinstance(value, str):  # a JSON list, or URLs separated by whitespace
             return json.loads(value) if value.strip().startswith("[") else value.split()
+        return value
+
+    @field_validator("schedule_cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from datetime import datetime
+
+        from cronsim import CronSim, CronSimError
+
+        try:
+            CronSim(value.strip(), datetime(2026, 1, 1))
+        except CronSimError as exc:
+            raise ValueError(f"not a valid cron expression ({exc}); five fields: minute hour day month weekday") from None
+        return value.strip()
+
+    @field_validator("schedule_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Kyiv)") from None
         return value
 
     @field_validator("spacy_model")
@@ -129,6 +163,7 @@ class FeedSpec(BaseModel):
     url: HttpUrl
     tags: tuple[str, ...] = ()
     enabled: bool = True
+    interval_minutes: float | None = Field(None, gt=0, le=7 * 24 * 60)  # poll less often than every cycle
 
 
 class FeedList(BaseModel):

@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from dateutil import parser as dateparser
 
@@ -37,6 +38,7 @@ class FeedPoll:
     last_modified: str | None = None
     http_status: int | None = None
     problem: str | None = None
+    ttl_minutes: float | None = None  # the feed's <ttl> or the response's Cache-Control max-age
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,22 @@ def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> 
     with fetch.make_client(settings) as client:
         result = fetch.get(client, str(spec.url), max_bytes=settings.http_max_bytes,
                            total_timeout=settings.http_total_timeout, etag=etag, last_modified=last_modified)
+    cache = _max_age_minutes(result.headers.get("cache-control"))
     if result.not_modified:
-        return FeedPoll(spec, "not_modified", etag=etag, last_modified=last_modified, http_status=304)
+        return FeedPoll(spec, "not_modified", etag=etag, last_modified=last_modified, http_status=304, ttl_minutes=cache)
     parsed = parse_feed(spec.name, result.body, result.headers)
     if parsed.unreadable:
         raise TerminalError(f"{parsed.problem} (no entries)", url=str(spec.url), status=result.status)
-    return FeedPoll(spec, "ok", parsed.items, result.etag, result.last_modified, result.status, parsed.problem)
+    ttl = max(filter(None, (parsed.ttl_minutes, cache)), default=None)
+    return FeedPoll(spec, "ok", parsed.items, result.etag, result.last_modified, result.status, parsed.problem, ttl)
+
+
+def _max_age_minutes(cache_control: str | None) -> float | None:
+    for part in (cache_control or "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().isdigit():
+            return int(value) / 60 or None
+    return None
 
 
 def fetch_pages(items: Sequence[FeedItem], settings: Settings) -> list[FetchedPage]:
@@ -168,15 +180,33 @@ def extract_facts(articles: Sequence[Article], model: str) -> list[Facts]:
     return list(extractor.extract([a.as_document() for a in articles]))
 
 
+MAX_CADENCE = timedelta(hours=24)  # a feed asking for less is still polled daily
+MAX_BACKOFF = timedelta(hours=1)
+
+
 def poll_state(spec: FeedSpec, prior: SourceState | None, poll: FeedPoll | None, error: PipelineError | None,
                when: datetime) -> SourceState:
-    """The source row after a poll: validators kept on success, failures counted."""
+    """The source row after a poll: validators kept on success, failures counted, next poll set.
+
+    The next poll waits for the feed's own interval, its <ttl> or Cache-Control max-age (the
+    longest, at most a day); a failing feed backs off 1, 2, 4 ... minutes up to an hour, with
+    jitter, and is always tried again.
+    """
     base = prior or SourceState(source_id=spec.name, kind="feed")
     base = replace(base, url=str(spec.url), tags=tuple(spec.tags), last_attempt=when)
     if poll is not None:
+        cadence = max(spec.interval_minutes or 0, poll.ttl_minutes or 0)
+        next_poll = when + min(timedelta(minutes=cadence), MAX_CADENCE) if cadence else None
         return replace(base, etag=poll.etag, last_modified=poll.last_modified, last_status=poll.status,
                        last_http_status=poll.http_status, last_error=poll.problem, consecutive_errors=0,
-                       last_success=when, entries_seen=len(poll.items) if poll.status == "ok" else base.entries_seen)
+                       last_success=when, entries_seen=len(poll.items) if poll.status == "ok" else base.entries_seen,
+                       next_poll=next_poll)
+    errors = base.consecutive_errors + 1
+    backoff = min(timedelta(minutes=2 ** (errors - 1)), MAX_BACKOFF) * random.uniform(0.8, 1.2)
     return replace(base, last_status="error", last_http_status=error.status if error else None,
-                   last_error=error.reason if error else "unknown error",
-                   consecutive_errors=base.consecutive_errors + 1)
+                   last_error=error.reason if error else "unknown error", consecutive_errors=errors,
+                   next_poll=when + backoff)
+
+
+def is_due(state: SourceState | None, when: datetime) -> bool:
+    return state is None or state.next_poll is None or state.next_poll <= when

@@ -51,6 +51,7 @@ class SourceState:
     last_attempt: datetime | None = None
     last_success: datetime | None = None
     entries_seen: int | None = None
+    next_poll: datetime | None = None
 
 
 def _arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:

@@ -143,8 +143,9 @@ def settings_factory(tmp_path):
     def make(feeds: list[tuple[str, str]] | None = None, seeds: bool = False, **overrides) -> Settings:
         feeds_file = tmp_path / "feeds.toml"
         lines = []
-        for name, url in feeds or []:
-            lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', ""]
+        for name, url, *extra in feeds or []:
+            lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"']
+            lines += [f"{k} = {v}" for k, v in (extra[0] if extra else {}).items()] + [""]
         feeds_file.write_text("\n".join(lines), encoding="utf-8")
         seeds_dir = tmp_path / "seeds"
         seeds_dir.mkdir(exist_ok=True)

@@ -154,3 +154,30 @@ def test_every_realdata_feed_is_ingested_without_exception(server, settings_fact
     assert len(stored) >= 15
     # ill-formed documents with entries keep them and record the problem as a warning
     assert _query(settings, "SELECT count(*) FROM errors WHERE error_class = 'warning'")[0][0] > 0
+
+
+def test_feeds_are_polled_at_their_own_cadence(server, settings_factory):
+    from datetime import datetime, timedelta, timezone
+
+    from flows.ingest import ingest
+
+    pages = _pages(3)
+    for path, page in (("/hourly.xml", pages[0]), ("/every.xml", pages[1]), ("/ttl.xml", pages[2])):
+        _serve_feed(server, path, [page], etag=None)
+    ttl_body = server.routes["/ttl.xml"].body.replace(b"<channel>", b"<channel><ttl>30</ttl>")
+    server.routes["/ttl.xml"] = Route(body=ttl_body, content_type="application/rss+xml")
+    server.routes["/down.xml"] = Route(status=503, body=b"maintenance")
+    settings = settings_factory([("hourly", server.url("/hourly.xml"), {"interval_minutes": 60}),
+                                 ("every", server.url("/every.xml")), ("ttl", server.url("/ttl.xml")),
+                                 ("down", server.url("/down.xml"))])
+    first = ingest(settings)
+    assert first.feeds_not_due == 0
+    second = ingest(settings)
+    assert second.feeds_not_due == 3  # hourly, ttl and the failing feed wait; "every" is polled again
+    assert [len(server.hits(p)) for p in ("/hourly.xml", "/every.xml", "/ttl.xml", "/down.xml")] == [1, 2, 1, 1]
+    polls = dict(_query(settings, "SELECT source_id, next_poll FROM sources WHERE kind = 'feed'"))
+    now = datetime.now(timezone.utc)
+    assert timedelta(minutes=55) < polls["hourly"] - now <= timedelta(minutes=60)
+    assert timedelta(minutes=25) < polls["ttl"] - now <= timedelta(minutes=30)
+    assert polls["every"] is None
+    assert timedelta(seconds=30) < polls["down"] - now <= timedelta(minutes=1.3)  # backs off, comes back
