@@ -7,16 +7,17 @@ The `alerts` flow runs both; the `ingest` flow runs them at the end of each cycl
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 
 from flows import events as ev
 from flows import notify
 from flows.settings import Settings, load_settings
 from storage import events as store
-from storage.db import opened
+from storage.db import DatabaseBusy, opened
 
 
 @dataclass
@@ -184,11 +185,15 @@ def deliver_task(settings: Settings) -> AlertSummary:
 
 
 @flow(name="alerts")
-def alerts(settings: Settings | None = None) -> AlertSummary:
+def alerts(settings: Settings | None = None, config_file: str | None = None) -> AlertSummary:
     """Cluster new attack reports, raise alerts and deliver pending ones."""
-    settings = settings or load_settings()
-    summary = evaluate_task(settings)
-    sent = deliver_task(settings)
+    settings = settings or load_settings(Path(config_file) if config_file else None)
+    try:
+        summary = evaluate_task(settings)
+        sent = deliver_task(settings)
+    except DatabaseBusy as exc:
+        get_run_logger().warning("%s; alerts are evaluated on the next run", exc)
+        return AlertSummary()
     summary.delivered, summary.failed = sent.delivered, sent.failed
     return summary
 

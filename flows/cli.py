@@ -191,12 +191,99 @@ def _print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> No
             out.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
 
 
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    interval: Annotated[Optional[float], typer.Option(help="Minutes between ingest runs (setting `schedule_interval_minutes`).")] = None,
+    cron: Annotated[Optional[str], typer.Option(help="Cron schedule instead of an interval (setting `schedule_cron`).")] = None,
+    timezone: Annotated[Optional[str], typer.Option(help="Time zone of the schedule (setting `schedule_timezone`).")] = None,
+) -> None:
+    """Run ingestion (and alert evaluation) on a schedule with Prefect until stopped (Ctrl-C).
+
+    Without PREFECT_API_URL a local Prefect server is started (SQLite in `prefect_home`, UI on
+    127.0.0.1:`prefect_port`) and stopped on exit. Other settings come from the config file and
+    NEWSWATCH_* variables, read by each run.
+    """
+    settings = _settings(config, schedule_interval_minutes=interval, schedule_cron=cron, schedule_timezone=timezone)
+    for key, value in (("NEWSWATCH_SCHEDULE_INTERVAL_MINUTES", interval), ("NEWSWATCH_SCHEDULE_CRON", cron),
+                       ("NEWSWATCH_SCHEDULE_TIMEZONE", timezone)):
+        if value is not None:
+            os.environ[key] = str(value)
+    _prefect_defaults(verbose=True)
+    from flows.serve import ServerFailed
+    from flows.serve import serve as serve_flows
+
+    try:
+        serve_flows(settings, config, announce=lambda m: err.print(m, highlight=False))
+    except ServerFailed as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(4) from None
+    except KeyboardInterrupt:
+        err.print("stopped; the schedules stay active for the next `newswatch serve`")
+
+
+@app.command()
+def status(config: ConfigOpt = None, database: DatabaseOpt = None,
+           runs: Annotated[int, typer.Option(help="Runs shown.")] = 5) -> None:
+    """Last runs, feed health, database size and row counts, and the next scheduled run."""
+    settings = _settings(config, database=database)
+    from storage import store
+
+    def query(con):
+        return {
+            "runs": _rows_of(con.execute(
+                "SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, "
+                "round(epoch(finished_at - started_at), 1) AS seconds, status, feeds_ok, "
+                "feeds_failed, articles_new, articles_updated, facts, errors FROM runs "
+                "ORDER BY started_at DESC LIMIT ?", [runs])),
+            "feeds": _rows_of(con.execute(
+                "SELECT source_id, last_status, consecutive_errors AS failures, "
+                "strftime(last_success, '%Y-%m-%d %H:%M') AS last_success, strftime(next_poll, '%Y-%m-%d %H:%M') AS next_poll, "
+                "left(last_error, 40) AS last_error FROM sources ORDER BY source_id")),
+            "counts": store.table_counts(con),
+        }
+
+    data = _read_rows(settings, query)
+    _table(data["runs"], "last runs")
+    _table(data["feeds"], "feed health")
+    size = settings.database.stat().st_size / 1e6
+    out.print(f"database {settings.database} ({size:.1f} MB): " +
+              ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
+    out.print(_next_scheduled_run())
+
+
+def _rows_of(cur) -> list[dict]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _next_scheduled_run() -> str:
+    """Asks the Prefect server named by PREFECT_API_URL; says so when there is none."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return "next scheduled run: no Prefect server configured (PREFECT_API_URL); `newswatch serve` starts one"
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+        from prefect.client.schemas.objects import StateType
+        from prefect.client.schemas.sorting import FlowRunSort
+
+        with get_client(sync_client=True) as client:
+            scheduled = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
+    except Exception as exc:  # noqa: BLE001 - status must answer even when the server does not
+        return f"next scheduled run: the Prefect server did not answer ({type(exc).__name__})"
+    if not scheduled:
+        return "next scheduled run: none scheduled"
+    return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"
+
+
 alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
 
 
-def _read_rows(settings, query) -> list[dict]:
-    from storage.db import DatabaseBusy, DatabaseMissing, connect
+def _read_rows(settings, query):
+    from storage.db import DatabaseBusy, DatabaseMissing, connect, pending_migrations
 
     try:
         con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
@@ -204,6 +291,11 @@ def _read_rows(settings, query) -> list[dict]:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(3) from None
     try:
+        missing = pending_migrations(con)
+        if missing:
+            err.print(f"[red]database {settings.database} predates this newswatch (missing {', '.join(missing)}); "
+                      "the next `newswatch run` migrates it[/red]")
+            raise typer.Exit(3)
         return query(con)
     finally:
         con.close()

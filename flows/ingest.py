@@ -6,6 +6,7 @@ in `flows.steps`. Only transient errors are retried.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from prefect import flow, get_run_logger, task
@@ -101,9 +102,13 @@ class RunSummary:
 
 
 @flow(name="ingest", log_prints=True)
-def ingest(settings: Settings | None = None) -> RunSummary:
-    """One poll cycle over the configured feeds and the seed corpus."""
-    settings = settings or load_settings()
+def ingest(settings: Settings | None = None, config_file: str | None = None) -> RunSummary:
+    """One poll cycle over the configured feeds and the seed corpus.
+
+    Deployments pass `config_file` (or nothing): the settings are then read where the run
+    executes, so secrets such as alert channels never travel as flow parameters.
+    """
+    settings = settings or load_settings(Path(config_file) if config_file else None)
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
     started = steps.now()

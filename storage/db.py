@@ -87,3 +87,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Migrations a (read-only) database still lacks; a writer applies them on its next run."""
+    try:
+        done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        done = set()
+    return [name for name, _ in migration_files() if name not in done]
