@@ -53,6 +53,7 @@ def _report(row: dict) -> ev.Report:
         children=row["children"], regions=row["regions_count"], services=tuple(row["services_disrupted"] or ()),
         places=frozenset(row["places"] or ()), launched=launched, intercepted=intercepted,
         models={k: tuple(sorted(v)) for k, v in models.items()}, evidence=row["evidence"] or "",
+        origin=row["origin"],
     )
 
 

@@ -50,6 +50,7 @@ class Report:
     intercepted: dict[str, int] = field(default_factory=dict)
     models: dict[str, tuple[str, ...]] = field(default_factory=dict)
     evidence: str = ""
+    origin: str = "page"  # page | feed | seed
 
 
 @dataclass
@@ -228,12 +229,13 @@ def decide(event: Event, rules: list[AlertRule], alerted_severity: int | None, n
            max_age: timedelta) -> tuple[AlertRule, str] | None:
     """The alert to raise for an event: (rule, "new" | "escalation"), or None.
 
-    Only events first published (or first seen) within `max_age` alert; an event already alerted
+    Only events reported by feeds and first published (or first seen) within `max_age` alert
+    (seed files never do); an event already alerted
     alerts again only when a rule of higher severity now matches.
     """
     rule = strongest_rule(event, rules)
-    if rule is None:
-        return None
+    if rule is None or all(r.origin == "seed" for r in event.reports):
+        return None  # the seed corpus is background, not news: it never pages anyone
     if alerted_severity is None:
         born = event.first_published or event.first_seen
         return (rule, "new") if now - born <= max_age else None

@@ -102,18 +102,19 @@ class RunSummary:
 
 
 @flow(name="ingest", log_prints=True)
-def ingest(settings: Settings | None = None, config_file: str | None = None) -> RunSummary:
+def ingest(settings: Settings | None = None, config_file: str | None = None, include_feeds: bool = True) -> RunSummary:
     """One poll cycle over the configured feeds and the seed corpus.
 
     Deployments pass `config_file` (or nothing): the settings are then read where the run
     executes, so secrets such as alert channels never travel as flow parameters.
+    `include_feeds=False` ingests the seed corpus alone (the backfill deployment).
     """
     settings = settings or load_settings(Path(config_file) if config_file else None)
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
     started = steps.now()
     storage = RunStorage(settings, summary.run_id)
-    specs, config_errors = _feeds(settings)
+    specs, config_errors = _feeds(settings) if include_feeds else ([], [])
     states = storage.begin(_flow_run_id())
     due = [s for s in specs if steps.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)

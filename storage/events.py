@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 REPORTS_SQL = """
-SELECT a.attack_id, a.article_id, ar.source_id, ar.url, ar.title, ar.published, ar.first_seen,
+SELECT a.attack_id, a.article_id, ar.source_id, ar.origin, ar.url, ar.title, ar.published, ar.first_seen,
        a.attacker, a.target_country, coalesce(a.attack_date, CAST(coalesce(ar.published, ar.first_seen) AS DATE)) AS day,
        a.killed, a.injured, a.children, a.regions_count, a.services_disrupted, a.evidence,
        (SELECT list(DISTINCT l.name) FROM locations l WHERE l.attack_id = a.attack_id) AS places,

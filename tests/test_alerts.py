@@ -28,10 +28,10 @@ DEATHS = ("The death toll from the overnight Russian drone and missile attack on
           "said on Tuesday. Russia had launched 150 drones at Ukraine overnight.")
 
 
-def _store(settings, *items: tuple[str, str, str, datetime]) -> None:
+def _store(settings, *items: tuple[str, str, str, datetime], origin: str = "page") -> None:
     """Store (source, article id, text, published) as cleaned articles with their facts."""
     articles = [Article(id=aid, source=source, url=f"https://{source}.example/{aid}", title=text[:40], text=text,
-                        content_hash=str(hash(text)), origin="page", published=published)
+                        content_hash=str(hash(text)), origin=origin, published=published)
                 for source, aid, text, published in items]
     facts = list(Extractor().extract([a.as_document() for a in articles]))
     with opened(settings.database) as con:
@@ -98,6 +98,14 @@ def test_small_and_old_attacks_do_not_alert(hook):
     raised, _ = _cycle(settings)
     assert raised.alerts_raised == [] and server.posts == []
     assert _q(settings, "SELECT count(*) FROM events")[0][0] == 2  # stored, just not alerted
+
+
+def test_seed_files_never_page(hook):
+    server, settings = hook
+    _store(settings, ("seeds", "seed-1", OUTLET_A, None), origin="seed")
+    raised, _ = _cycle(settings)
+    assert raised.alerts_raised == [] and server.posts == []
+    assert _q(settings, "SELECT count(*) FROM events")[0][0] == 1
 
 
 def test_failing_receiver_gets_the_alert_exactly_once_next_run(hook):
