@@ -6,6 +6,7 @@ class PipelineError(Exception):
     """A failure with its context; `transient` says whether a retry may succeed."""
 
     transient = False
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503 Retry-After)
 
     def __init__(self, reason: str, *, url: str | None = None, status: int | None = None):
         super().__init__(reason)
@@ -18,11 +19,13 @@ class PipelineError(Exception):
         return "transient" if self.transient else "terminal"
 
     def __reduce__(self):  # keep context when Prefect pickles task exceptions
-        return (_rebuild, (type(self), self.reason, self.url, self.status))
+        return (_rebuild, (type(self), self.reason, self.url, self.status, self.retry_after))
 
 
-def _rebuild(cls, reason, url, status):
-    return cls(reason, url=url, status=status)
+def _rebuild(cls, reason, url, status, retry_after=None):
+    error = cls(reason, url=url, status=status)
+    error.retry_after = retry_after
+    return error
 
 
 class TransientError(PipelineError):

@@ -6,8 +6,11 @@ TransientError or a TerminalError carrying the URL.
 """
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -32,15 +35,64 @@ class HttpResult:
         return self.status == 304
 
 
+BLOCKED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip",
+                 "application/gzip", "application/x-", "application/vnd.", "application/msword")
+
+
+class Guard:
+    """SSRF guard: only http(s), and no host that resolves to a loopback, private, link-local
+    (cloud metadata), multicast or reserved address unless the allow-list opens it."""
+
+    def __init__(self, allowed: list[str]):
+        self.hosts = {a.lower() for a in allowed if not _is_network(a)}
+        self.networks = [ipaddress.ip_network(a, strict=False) for a in allowed if _is_network(a)]
+
+    def check(self, url: httpx.URL) -> None:
+        if url.scheme not in ("http", "https"):
+            raise TerminalError(f"refused: only http and https URLs are fetched, not {url.scheme!r}", url=str(url))
+        host = (url.host or "").lower()
+        if not host:
+            raise TerminalError("refused: URL without a host", url=str(url))
+        if host in self.hosts:
+            return
+        for address in self._addresses(host, url):
+            if not address.is_global or address.is_multicast:
+                if not any(address in net for net in self.networks):
+                    raise TerminalError(f"refused: {host} resolves to a non-public address ({address}); "
+                                        "add it to allowed_private_hosts to fetch it", url=str(url))
+
+    @staticmethod
+    def _addresses(host: str, url: httpx.URL) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        try:
+            return [ipaddress.ip_address(host.strip("[]"))]
+        except ValueError:
+            pass
+        try:
+            infos = socket.getaddrinfo(host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise TransientError(f"connection failed: cannot resolve {host}: {exc}", url=str(url)) from None
+        return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+
+def _is_network(value: str) -> bool:
+    try:
+        ipaddress.ip_network(value, strict=False)
+        return True
+    except ValueError:
+        return False
+
+
 def make_client(settings: Settings) -> httpx.Client:
     timeout = httpx.Timeout(
         connect=settings.http_connect_timeout, read=settings.http_read_timeout,
         write=settings.http_read_timeout, pool=settings.http_total_timeout,
     )
     limits = httpx.Limits(max_connections=max(settings.page_concurrency, settings.feed_concurrency) * 2)
+    guard = Guard(settings.allowed_private_hosts)
     return httpx.Client(
         timeout=timeout, limits=limits, follow_redirects=True, max_redirects=settings.http_max_redirects,
         headers={"User-Agent": settings.http_user_agent, "Accept-Encoding": "gzip, deflate"},
+        event_hooks={"request": [lambda request: guard.check(request.url)]},  # every hop, redirects too
     )
 
 
@@ -75,6 +127,9 @@ def _stream(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: 
         if resp.status_code == 304:
             return _result(resp, b"")
         _check_status(resp, url)
+        ctype = resp.headers.get("content-type", "").lower()
+        if ctype.startswith(BLOCKED_TYPES):
+            raise TerminalError(f"unexpected content type {ctype.split(';')[0]}", url=url)
         declared = resp.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise TerminalError(f"body too large: {declared} bytes declared, cap {max_bytes}", url=url)
@@ -95,11 +150,29 @@ def _check_status(resp: httpx.Response, url: str) -> None:
         return
     reason = f"HTTP {status} {resp.reason_phrase}".strip()
     if status in TRANSIENT_STATUS or status >= 500:
-        retry_after = resp.headers.get("retry-after")
-        if retry_after:
-            reason += f" (Retry-After: {retry_after})"
-        raise TransientError(reason, url=url, status=status)
+        retry_after = retry_after_seconds(resp.headers.get("retry-after"))
+        if retry_after is not None:
+            reason += f" (Retry-After: {retry_after:.0f} s)"
+        error = TransientError(reason, url=url, status=status)
+        error.retry_after = retry_after
+        raise error
     raise TerminalError(reason, url=url, status=status)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), capped at a day."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), 86400.0)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import datetime, timezone
+
+    return max(0.0, min((when - datetime.now(timezone.utc)).total_seconds(), 86400.0))
 
 
 def _result(resp: httpx.Response, body: bytes) -> HttpResult:

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     http_max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed per request.")
     http_user_agent: str = Field("newswatch/0.1 (news monitoring; set http_user_agent to add a contact)", min_length=3,
                                  description="User-Agent sent with every request.")
+    allowed_private_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts or networks (CIDR) that may be fetched although they are loopback/private/link-local.")
+    per_host_concurrency: int = Field(2, ge=1, le=32, description="Article pages fetched at once from one host.")
     fetch_pages: bool = Field(True, description="Fetch each entry's article page; off stores the feed's own text.")
     page_concurrency: int = Field(8, ge=1, le=64, description="Article pages fetched at once.")
     feed_concurrency: int = Field(4, ge=1, le=64, description="Feeds polled at once.")
@@ -74,6 +78,18 @@ class Settings(BaseSettings):
     def _split_channels(cls, value):
         if isinstance(value, str):  # a JSON list, or URLs separated by whitespace
             return json.loads(value) if value.strip().startswith("[") else value.split()
+        return value
+
+    @field_validator("allowed_private_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value):
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.replace(",", " ").split()
+        if not isinstance(value, (list, tuple)):
+            return value  # pydantic says what is wrong with it
+        for item in value:
+            if not isinstance(item, str) or not item.strip() or "/" in item and not _is_cidr(item):
+                raise ValueError(f"{item!r} is neither a host name nor a network such as 10.0.0.0/8")
         return value
 
     @field_validator("schedule_cron")
@@ -118,6 +134,16 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The config file is named by `toml_file` in model_config, set by load_settings().
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+
+def _is_cidr(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(value, strict=False)
+        return True
+    except ValueError:
+        return False
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

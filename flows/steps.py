@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import random
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 
@@ -95,8 +97,17 @@ def fetch_pages(items: Sequence[FeedItem], settings: Settings) -> list[FetchedPa
 
     if not items:
         return []
+    hosts: dict[str, threading.Semaphore] = {}
+
+    def polite(client, item: FeedItem) -> FetchedPage:
+        host = urlsplit(item.url).hostname or ""
+        with hosts.setdefault(host, threading.Semaphore(settings.per_host_concurrency)):
+            return one(client, item)
+
+    for item in items:  # create the semaphores before the threads race for them
+        hosts.setdefault(urlsplit(item.url).hostname or "", threading.Semaphore(settings.per_host_concurrency))
     with fetch.make_client(settings) as client, ThreadPoolExecutor(settings.page_concurrency) as pool:
-        return list(pool.map(lambda it: one(client, it), items))
+        return list(pool.map(lambda it: polite(client, it), items))
 
 
 def page_article(page: FetchedPage) -> tuple[Article | None, ErrorRecord | None]:
@@ -203,6 +214,8 @@ def poll_state(spec: FeedSpec, prior: SourceState | None, poll: FeedPoll | None,
                        next_poll=next_poll)
     errors = base.consecutive_errors + 1
     backoff = min(timedelta(minutes=2 ** (errors - 1)), MAX_BACKOFF) * random.uniform(0.8, 1.2)
+    if error is not None and error.retry_after:
+        backoff = max(backoff, timedelta(seconds=error.retry_after))  # the server said when
     return replace(base, last_status="error", last_http_status=error.status if error else None,
                    last_error=error.reason if error else "unknown error", consecutive_errors=errors,
                    next_poll=when + backoff)

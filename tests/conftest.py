@@ -40,6 +40,8 @@ class Route:
     last_modified: str | None = None
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    stream: object = None  # a callable giving byte chunks, sent with pauses and no Content-Length
+    chunk_delay: float = 0.0
 
 
 class LoopbackServer:
@@ -71,7 +73,25 @@ class LoopbackServer:
                     fresh = bool(route.last_modified) and headers.get("if-modified-since") == route.last_modified
                 if fresh and route.status == 200:
                     return self._send(304, b"", route.content_type, extra, headers)
+                if route.stream is not None:
+                    return self._stream(route, extra, headers)
                 return self._send(route.status, route.body, route.content_type, extra, headers)
+
+            def _stream(self, route, extra, req_headers):
+                server.requests.append((self.path, req_headers, route.status))
+                try:
+                    self.send_response(route.status)
+                    self.send_header("Content-Type", route.content_type)
+                    for k, v in extra.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    for chunk in route.stream():
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        if route.chunk_delay:
+                            time.sleep(route.chunk_delay)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def do_POST(self):  # noqa: N802 - a webhook receiver: record the body, answer the next status
                 length = int(self.headers.get("Content-Length") or 0)
@@ -154,7 +174,7 @@ def settings_factory(tmp_path):
                 (seeds_dir / f.name).write_bytes(f.read_bytes())
         values = dict(database=tmp_path / "db" / "test.duckdb", seeds_dir=seeds_dir, feeds_file=feeds_file,
                       http_connect_timeout=2, http_read_timeout=2, http_total_timeout=5, fetch_retries=0,
-                      retry_delay=0, page_concurrency=4, lock_timeout=5)
+                      retry_delay=0, page_concurrency=4, lock_timeout=5, allowed_private_hosts=["127.0.0.1"])
         values.update(overrides)
         return Settings(**values)
 

@@ -1,0 +1,114 @@
+"""Hostile and broken servers, over real HTTP on loopback: every fault is a clear, classified
+error, bounded in time and memory; links into private networks are refused before connecting."""
+from __future__ import annotations
+
+import gzip
+import time
+
+import pytest
+
+from conftest import Route, rss
+from flows import fetch
+from flows.errors import PipelineError, TerminalError, TransientError
+
+
+@pytest.fixture
+def get(settings_factory):
+    settings = settings_factory(http_read_timeout=1, http_total_timeout=3, http_max_bytes=1_000_000,
+                                http_max_redirects=3)
+
+    def _get(url: str, allowed=("127.0.0.1",)):
+        s = settings.model_copy(update={"allowed_private_hosts": list(allowed)})
+        with fetch.make_client(s) as client:
+            return fetch.get(client, url, max_bytes=s.http_max_bytes, total_timeout=s.http_total_timeout)
+
+    return _get
+
+
+def _raises(get, url, kind, match, **kw) -> PipelineError:
+    start = time.monotonic()
+    with pytest.raises(kind, match=match) as info:
+        get(url, **kw)
+    assert time.monotonic() - start < 8  # bounded, never a hang
+    return info.value
+
+
+def test_hanging_server_times_out(server, get):
+    server.routes["/hang"] = Route(body=b"late", delay=5)
+    _raises(get, server.url("/hang"), TransientError, "timeout")
+
+
+def test_trickling_body_hits_the_total_deadline(server, get):
+    server.routes["/trickle"] = Route(stream=lambda: (b"x" * 10 for _ in range(100)), chunk_delay=0.5)
+    _raises(get, server.url("/trickle"), TransientError, "total limit")
+
+
+def test_endless_body_is_cut_at_the_cap(server, get):
+    server.routes["/endless"] = Route(stream=lambda: (b"y" * 65536 for _ in range(10_000)))
+    _raises(get, server.url("/endless"), TerminalError, "too large")
+
+
+def test_declared_huge_body_is_refused_before_download(server, get):
+    server.routes["/huge"] = Route(stream=lambda: iter([b"z"]), headers={"Content-Length": "999999999"})
+    _raises(get, server.url("/huge"), TerminalError, "too large")
+
+
+def test_gzip_bomb_stops_at_the_cap(server, get):
+    bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)
+    assert len(bomb) < 100_000
+    server.routes["/bomb"] = Route(body=bomb, headers={"Content-Encoding": "gzip"})
+    _raises(get, server.url("/bomb"), TerminalError, "too large")
+
+
+def test_redirect_loop_is_terminal(server, get):
+    server.routes["/loop"] = Route(status=302, headers={"Location": "/loop"})
+    _raises(get, server.url("/loop"), TerminalError, "redirect")
+
+
+def test_429_honours_retry_after(server, get):
+    server.routes["/busy"] = Route(status=429, body=b"slow down", headers={"Retry-After": "120"})
+    error = _raises(get, server.url("/busy"), TransientError, "429")
+    assert error.retry_after == 120
+
+
+def test_garbage_content_types_are_refused(server, get):
+    for ctype in ("image/png", "application/pdf", "application/zip"):
+        server.routes["/blob"] = Route(body=b"\x89PNG....", content_type=ctype)
+        _raises(get, server.url("/blob"), TerminalError, "content type")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data/",
+                                 "http://[::1]:9/x", "http://224.0.0.1/x", "ftp://example.org/x", "file:///etc/passwd"])
+def test_private_and_odd_urls_are_refused_without_connecting(get, url):
+    _raises(get, url, TerminalError, "refused", allowed=())
+
+
+def test_redirect_into_a_private_network_is_refused(server, get):
+    server.routes["/to-metadata"] = Route(status=302, headers={"Location": "http://169.254.169.254/latest/"})
+    server.routes["/to-lan"] = Route(status=301, headers={"Location": "http://10.0.0.7/admin"})
+    for path in ("/to-metadata", "/to-lan"):
+        _raises(get, server.url(path), TerminalError, "non-public address")
+
+
+def test_allow_list_opens_a_network(server, get):
+    server.routes["/ok"] = Route(body=b"hello")
+    assert get(server.url("/ok"), allowed=("127.0.0.0/8",)).body == b"hello"
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_feed_links_into_private_networks_are_recorded_and_the_run_goes_on(server, settings_factory):
+    import duckdb
+
+    from flows.ingest import ingest
+
+    items = [{"title": "Metadata", "link": "http://169.254.169.254/latest/meta-data/", "description": "x" * 50},
+             {"title": "Fine", "link": server.url("/fine.html"), "description": "A fine summary."}]
+    server.routes["/fine.html"] = Route(body=b"<html><body><article><p>" + b"Plain words. " * 30 + b"</p></article></body></html>")
+    server.routes["/f.xml"] = Route(body=rss(items), content_type="application/rss+xml")
+    settings = settings_factory([("f", server.url("/f.xml"))])
+    ingest(settings)
+    con = duckdb.connect(str(settings.database), read_only=True)
+    reasons = [r[0] for r in con.execute("SELECT reason FROM errors WHERE stage = 'page'").fetchall()]
+    origins = dict(con.execute("SELECT title, origin FROM articles").fetchall())
+    assert any("non-public address" in r for r in reasons)
+    assert origins == {"Metadata": "feed", "Fine": "page"}
