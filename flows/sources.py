@@ -116,14 +116,16 @@ def _item(source: str, entry) -> FeedItem | None:
         return None
     published = _entry_time(entry)
     article_id = url_id(link) if link else digest(source, title, summary)
-    entry_hash = digest(link, title, summary, entry.get("published") or entry.get("updated"))
+    # dict.get reads the stored keys only: FeedParserDict.get would map "updated" to "published"
+    # with a deprecation warning.
+    entry_hash = digest(link, title, summary, dict.get(entry, "published") or dict.get(entry, "updated"))
     return FeedItem(source=source, article_id=article_id, url=link, title=title, summary=summary,
                     published=published, entry_hash=entry_hash)
 
 
 def _entry_time(entry) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)
         if value:
             try:
                 return datetime(*value[:6], tzinfo=timezone.utc)
