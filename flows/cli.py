@@ -278,6 +278,60 @@ def _next_scheduled_run() -> str:
     return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"
 
 
+EXPORT_DATE_COLUMNS = {
+    "articles": "published", "attacks": "attack_date", "events": "event_date", "v_attack_events": "event_date",
+    "v_daily_launches": "day", "v_weekly_launches": "week", "v_talks_timeline": "reported_on",
+    "v_entity_mentions": "day", "errors": "occurred_at", "runs": "started_at", "alerts": "created_at",
+}
+
+
+@app.command()
+def export(
+    relation: Annotated[str, typer.Argument(help="Table or view to export, e.g. v_daily_launches or weapons.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write; .parquet or .csv.")],
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    since: Annotated[Optional[str], typer.Option(help="Only rows on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only rows before this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Export a table or view to Parquet or CSV (optionally a date range) for pandas, R or a warehouse."""
+    from datetime import date
+
+    settings = _settings(config, database=database)
+    suffix = out_file.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        err.print("--out must end in .parquet or .csv")
+        raise typer.Exit(2)
+    try:
+        bounds = [date.fromisoformat(v) if v else None for v in (since, until)]
+    except ValueError:
+        err.print("--since and --until take dates as YYYY-MM-DD")
+        raise typer.Exit(2) from None
+
+    def query(con):
+        names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if relation not in names:
+            err.print(f"no table or view {relation!r}; one of: {', '.join(sorted(names))}")
+            raise typer.Exit(2)
+        column = EXPORT_DATE_COLUMNS.get(relation)
+        if any(bounds) and column is None:
+            err.print(f"{relation} has no date column to filter on; drop --since/--until")
+            raise typer.Exit(2)
+        # the bounds are date objects (parsed above) and the relation an existing name: safe to inline
+        where = [f"CAST({column} AS DATE) {op} DATE '{bound.isoformat()}'"
+                 for op, bound in ((">=", bounds[0]), ("<", bounds[1])) if bound]
+        sql = f'SELECT * FROM "{relation}"' + (" WHERE " + " AND ".join(where) if where else "")
+        rows = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+        fmt = "PARQUET" if suffix == ".parquet" else "CSV, HEADER"
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        target = str(out_file.resolve()).replace("'", "''")
+        con.execute(f"COPY ({sql}) TO '{target}' (FORMAT {fmt})")
+        return rows
+
+    rows = _read_rows(settings, query)
+    out.print(f"{rows} rows of {relation} written to {out_file}")
+
+
 alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
 
