@@ -278,6 +278,27 @@ def _next_scheduled_run() -> str:
     return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"
 
 
+@app.command("search")
+def search_articles(
+    query: Annotated[str, typer.Argument(help='Words to look for, e.g. "Odesa power".')],
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    limit: Annotated[int, typer.Option(help="Hits shown.")] = 10,
+) -> None:
+    """Full-text search over article titles and texts (BM25), ranked, with snippets."""
+    settings = _settings(config, database=database)
+    from storage import search
+
+    hits, method = _read_rows(settings, lambda con: search.search(con, query, limit))
+    if not hits:
+        out.print(f"no article matches {query!r}")
+        return
+    table = Table("score", "published", "title", "snippet", "url", title=f"{len(hits)} hits ({method})")
+    for h in hits:
+        table.add_row(f"{h.score:.2f}", str(h.published or "")[:10], h.title or "", h.snippet, h.url or "")
+    out.print(table)
+
+
 EXPORT_DATE_COLUMNS = {
     "articles": "published", "attacks": "attack_date", "events": "event_date", "v_attack_events": "event_date",
     "v_daily_launches": "day", "v_weekly_launches": "week", "v_talks_timeline": "reported_on",

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from extractors.types import Article, Facts
 from flows.settings import Settings
-from storage import staging, store
+from storage import search, staging, store
 from storage.db import DatabaseBusy, connect, opened
 from storage.store import BatchCounts, ErrorRecord, SourceState
 
@@ -94,6 +94,9 @@ class RunStorage:
                 with opened(self.settings.database, lock_timeout=self.settings.lock_timeout) as con:
                     store.save_sources(con, sources)
                     store.finish_run(con, self.run_id, when, "completed", counts)
+                    changed = counts.get("articles_new") or counts.get("articles_updated") or self.merged.new
+                    if changed or not search.has_index(con):
+                        search.rebuild_index(con)  # keep full-text search current
                     return
             except DatabaseBusy:
                 self.staged = True

@@ -104,3 +104,23 @@ def test_export_parquet_and_csv_with_dates(fixture_db, tmp_path):
     assert csv.read_text().splitlines()[0].startswith("article_id,attack_id,ordinal,category")
     bad = runner.invoke(app, ["export", "weapons", "--out", str(csv), "-d", str(fixture_db.database), "--since", "2025-01-01"])
     assert bad.exit_code == 2 and "no date column" in bad.output
+
+
+def test_search_ranks_matching_articles_with_snippets(fixture_db):
+    from storage import search
+
+    con = duckdb.connect(str(fixture_db.database))
+    try:
+        assert search.rebuild_index(con)
+    finally:
+        con.close()
+    con = duckdb.connect(str(fixture_db.database), read_only=True)
+    try:
+        hits, method = search.search(con, "Mykolaiv water pumping", limit=5)
+        assert method == "bm25"
+        assert hits[0].article_id == "16-water-disruption" and "pumping station" in hits[0].snippet
+        assert search.search(con, "qwertyuiop", 5)[0] == []
+    finally:
+        con.close()
+    result = CliRunner().invoke(app, ["search", "Istanbul delegation", "-d", str(fixture_db.database)])
+    assert result.exit_code == 0 and "bm25" in result.output and "Istanbul" in result.output
