@@ -278,6 +278,88 @@ def _next_scheduled_run() -> str:
     return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"
 
 
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None]) -> str:
+    """Unicode bars for a series; a gap is a space."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    top = max(known) or 1
+    return "".join(" " if v is None else SPARKS[min(len(SPARKS) - 1, int(v / top * (len(SPARKS) - 1)))] for v in values)
+
+
+@app.command()
+def trends(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    by: Annotated[str, typer.Option(help="day or week.")] = "week",
+    since: Annotated[Optional[str], typer.Option(help="First strike day (YYYY-MM-DD); default 12 weeks or 30 days back.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Only this weapon category (drone, missile, ...).")] = None,
+    plot: Annotated[Optional[Path], typer.Option(help="Also draw launched vs intercepted over time into this PNG.")] = None,
+) -> None:
+    """Launches and interceptions over time by weapon category, with sparklines (from clustered events)."""
+    from datetime import date, timedelta
+
+    settings = _settings(config, database=database)
+    if by not in ("day", "week"):
+        err.print("--by must be day or week")
+        raise typer.Exit(2)
+    try:
+        start = date.fromisoformat(since) if since else date.today() - timedelta(days=84 if by == "week" else 30)
+    except ValueError:
+        err.print("--since takes a date as YYYY-MM-DD")
+        raise typer.Exit(2) from None
+    view, column = ("v_weekly_launches", "week") if by == "week" else ("v_daily_launches", "day")
+
+    def query(con):
+        sql = (f"SELECT {column}, category, launched, intercepted FROM {view} WHERE {column} >= ?"
+               + (" AND category = ?" if category else "") + f" ORDER BY {column}")
+        return con.execute(sql, [start, category] if category else [start]).fetchall()
+
+    rows = _read_rows(settings, query)
+    if not rows:
+        out.print(f"no strikes since {start}")
+        return
+    periods = sorted({r[0] for r in rows})
+    table = Table("category", "launched", "intercepted", "rate", f"launched per {by} ({periods[0]} … {periods[-1]})",
+                  title=f"launches since {start}")
+    series = {}
+    for cat in sorted({r[1] for r in rows}):
+        by_period = {r[0]: r for r in rows if r[1] == cat}
+        launched = [by_period[p][2] if p in by_period else None for p in periods]
+        intercepted = [by_period[p][3] if p in by_period else None for p in periods]
+        total_l, total_i = sum(v or 0 for v in launched), sum(v or 0 for v in intercepted)
+        series[cat] = (launched, intercepted)
+        table.add_row(cat, str(total_l), str(total_i), f"{total_i / total_l:.0%}" if total_l else "", sparkline(launched))
+    out.print(table)
+    if plot:
+        _plot(periods, series, plot, by)
+        out.print(f"chart written to {plot}")
+
+
+def _plot(periods, series, path: Path, by: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(series), 1, figsize=(9, 2.6 * len(series)), squeeze=False, sharex=True)
+    for ax, (cat, (launched, intercepted)) in zip(axes[:, 0], series.items()):
+        nan = float("nan")  # a period without a figure is a gap, not a zero
+        ax.plot(periods, [nan if v is None else v for v in launched], marker="o", label="launched")
+        ax.plot(periods, [nan if v is None else v for v in intercepted], marker="o", label="intercepted")
+        ax.set_title(f"{cat.replace('_', ' ')}: launched and intercepted per {by}")
+        ax.legend(loc="upper left")
+        ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 @app.command("search")
 def search_articles(
     query: Annotated[str, typer.Argument(help='Words to look for, e.g. "Odesa power".')],

@@ -124,3 +124,16 @@ def test_search_ranks_matching_articles_with_snippets(fixture_db):
         con.close()
     result = CliRunner().invoke(app, ["search", "Istanbul delegation", "-d", str(fixture_db.database)])
     assert result.exit_code == 0 and "bm25" in result.output and "Istanbul" in result.output
+
+
+def test_trends_table_and_chart(fixture_db, tmp_path):
+    chart = tmp_path / "trend.png"
+    result = CliRunner().invoke(app, ["trends", "-d", str(fixture_db.database), "--since", "2000-01-01",
+                                      "--by", "week", "--plot", str(chart)])
+    assert result.exit_code == 0, result.output
+    assert "drone" in result.output and "missile" in result.output
+    assert any(ch in result.output for ch in "▁▂▃▄▅▆▇█")
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 10_000
+    only = CliRunner().invoke(app, ["trends", "-d", str(fixture_db.database), "--since", "2000-01-01",
+                                    "--by", "day", "--category", "drone"])
+    assert only.exit_code == 0 and "missile" not in only.output
