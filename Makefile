@@ -21,6 +21,7 @@ test: $(VENV)/.synced
 
 bench: $(VENV)/.synced
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/e2e.py
 
 clean-env:
 	rm -rf $(VENV)

@@ -1,6 +1,8 @@
 """HTML to main text with trafilatura: pure, bytes in, CleanDoc out."""
 from __future__ import annotations
 
+import re
+
 import trafilatura
 from trafilatura.utils import language_classifier
 
@@ -31,12 +33,22 @@ def clean_html(html: bytes | str, url: str | None = None) -> CleanDoc:
     text = (doc.text or "").strip() if doc is not None else ""
     if len(text) < MIN_TEXT_CHARS:
         raise CleaningFailed(f"no main text found ({len(text)} characters kept)")
-    language = doc.language or language_classifier(text, "")
+    language = doc.language or _declared_language(html) or language_classifier(text[:2000], "")
     return CleanDoc(
         text=text, title=_blank_to_none(doc.title), date=_blank_to_none(doc.date),
         author=_blank_to_none(doc.author), sitename=_blank_to_none(doc.sitename),
         language=language, description=_blank_to_none(doc.description),
     )
+
+
+_LANG = re.compile(rb"<html[^>]*\blang=[\"']?([a-zA-Z]{2,3})(?:[-_][a-zA-Z]+)?", re.IGNORECASE)
+
+
+def _declared_language(html: bytes | str) -> str | None:
+    """The page's own <html lang="..."> (cheaper and usually right); None when absent."""
+    head = html[:4000] if isinstance(html, bytes) else html[:4000].encode("utf-8", "ignore")
+    m = _LANG.search(head)
+    return m.group(1).decode().lower() if m else None
 
 
 def _blank_to_none(value: str | None) -> str | None:

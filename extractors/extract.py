@@ -11,6 +11,8 @@ from extractors import attacks, diplomacy, gazetteer
 from extractors.pipeline import all_ents, build_nlp, ents_of, sentence_of, sents_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
+# Bumped whenever rules change what they extract; `newswatch reextract` redoes older articles.
+EXTRACTOR_VERSION = "2026.11.25"
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -21,7 +23,7 @@ class Extractor:
     def __init__(self, model: str = "blank"):
         self.model = model
         self.nlp = build_nlp(model)
-        self.name = f"newswatch-rules/{model}"
+        self.name = f"newswatch-rules-{EXTRACTOR_VERSION}/{model}"
 
     def extract(self, docs: Iterable[Document], batch_size: int = 64) -> Iterator[Facts]:
         docs = list(docs) if not isinstance(docs, list) else docs

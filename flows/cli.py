@@ -192,6 +192,47 @@ def _print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> No
 
 
 @app.command()
+def reextract(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    everything: Annotated[bool, typer.Option("--all", help="Re-extract every article, not only older extractor versions.")] = False,
+) -> None:
+    """Run the current extractor over stored articles whose facts an older version produced.
+
+    Facts are replaced article by article (texts are not fetched again), then events are
+    re-clustered; alerts already raised are kept and are not raised again.
+    """
+    settings = _settings(config, database=database)
+    from extractors.extract import Extractor
+    from extractors.types import Article
+    from flows.alerting import evaluate
+    from storage import search, store
+    from storage.db import DatabaseBusy, opened
+
+    extractor = Extractor(settings.spacy_model)
+    try:
+        with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+            rows = store.articles_to_reextract(con, extractor.name, everything)
+        written = 0
+        for i in range(0, len(rows), settings.batch_size):
+            batch = [Article(id=r["article_id"], source=r["source_id"], url=r["url"], title=r["title"], text=r["text"],
+                             content_hash=r["content_hash"], origin=r["origin"], published=r["published"])
+                     for r in rows[i:i + settings.batch_size]]
+            facts = list(extractor.extract([a.as_document() for a in batch]))
+            with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+                written += store.replace_facts(con, list(zip(batch, facts)))
+        with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+            store.drop_orphan_events(con)
+            search.rebuild_index(con)
+        summary = evaluate(settings)
+    except DatabaseBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    out.print(f"re-extracted {len(rows)} articles ({written} fact rows) with {extractor.name}; "
+              f"events re-clustered: {summary.events_touched}, new alerts: {len(summary.alerts_raised)}")
+
+
+@app.command()
 def serve(
     config: ConfigOpt = None,
     interval: Annotated[Optional[float], typer.Option(help="Minutes between ingest runs (setting `schedule_interval_minutes`).")] = None,

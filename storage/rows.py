@@ -29,6 +29,7 @@ def article_row(article: Article, facts: Facts | None, now: datetime, run_id: st
         "content_hash": article.content_hash, "entry_hash": article.entry_hash,
         "origin": article.origin, "fallback_reason": article.fallback_reason,
         "is_attack_report": facts.is_new_attack_report if facts else None,
+        "extractor": facts.extractor if facts else None,
         "first_seen": now, "updated_at": now, "run_id": run_id,
     }
 

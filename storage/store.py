@@ -15,7 +15,7 @@ from storage.rows import article_row, fact_rows
 FACT_TABLES = ("weapons", "casualties", "locations", "attacks", "diplomacy", "entities")
 ARTICLE_UPDATE_COLUMNS = (
     "source_id", "url", "title", "published", "author", "sitename", "language", "text",
-    "content_hash", "entry_hash", "origin", "fallback_reason", "is_attack_report", "updated_at", "run_id",
+    "content_hash", "entry_hash", "origin", "fallback_reason", "is_attack_report", "extractor", "updated_at", "run_id",
 )
 
 
@@ -167,6 +167,50 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> int:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
     finally:
         con.unregister("fact_batch")
+
+
+def articles_to_reextract(con: duckdb.DuckDBPyConnection, extractor: str, everything: bool) -> list[dict[str, Any]]:
+    """Stored articles whose facts another extractor version produced (or all of them)."""
+    where = "" if everything else "WHERE extractor IS DISTINCT FROM ?"
+    cur = con.execute(f"SELECT article_id, source_id, url, title, text, content_hash, origin, published FROM articles {where} "
+                      "ORDER BY article_id", [] if everything else [extractor])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def replace_facts(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article, Facts]]) -> int:
+    """New facts for stored articles (text unchanged), in one transaction; events are re-clustered
+    afterwards because their members are attack rows. Returns the fact rows written."""
+    if not items:
+        return 0
+    tables = batch_tables(items, "reextract", datetime.now().astimezone())
+    ids = [a.id for a, _ in items]
+    con.register("fresh_ids", _arrow([{"article_id": i} for i in ids]))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _delete_facts(con, ids)
+        con.execute("DELETE FROM event_articles WHERE article_id IN (SELECT article_id FROM fresh_ids)")
+        con.register("flags", _arrow([{"article_id": a.id, "is_attack_report": f.is_new_attack_report,
+                                       "extractor": f.extractor} for a, f in items]))
+        con.execute("UPDATE articles SET is_attack_report = flags.is_attack_report, extractor = flags.extractor "
+                    "FROM flags WHERE articles.article_id = flags.article_id")
+        con.unregister("flags")
+        written = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("fresh_ids")
+    return written
+
+
+def drop_orphan_events(con: duckdb.DuckDBPyConnection) -> int:
+    """Events left without member reports (after a re-extraction) are removed; alerts stay."""
+    orphans = con.execute("SELECT count(*) FROM events WHERE event_id NOT IN (SELECT event_id FROM event_articles)").fetchone()[0]
+    con.execute("DELETE FROM event_weapons WHERE event_id NOT IN (SELECT event_id FROM event_articles)")
+    con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM event_articles)")
+    return orphans
 
 
 def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, SourceState]:

@@ -182,3 +182,26 @@ def test_ingest_run_alerts_once_for_two_feeds(server, settings_factory, tmp_path
     assert (first.alerts_raised, first.alerts_delivered) == (1, 1)
     assert (second.alerts_raised, second.alerts_delivered) == (0, 0)
     assert len(_delivered_posts(server)) == 1
+
+
+def test_reextract_replaces_old_facts_without_new_alerts(hook):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    server, settings = hook
+    now = datetime.now(timezone.utc)
+    _store(settings, ("outlet-a", "a1", OUTLET_A, now - timedelta(hours=1)))
+    _cycle(settings, now)
+    assert _q(settings, "SELECT count(*) FROM alerts") == [(1,)]
+    con = duckdb.connect(str(settings.database))
+    con.execute("UPDATE articles SET extractor = 'newswatch-rules-old/blank'")
+    con.execute("UPDATE weapons SET launched = 1")  # what an older, worse extractor stored
+    con.close()
+    result = CliRunner().invoke(app, ["reextract", "-d", str(settings.database)])
+    assert result.exit_code == 0, result.output
+    assert "re-extracted 1 articles" in result.output and "new alerts: 0" in result.output
+    assert sorted(r[0] for r in _q(settings, "SELECT launched FROM weapons")) == [12, 150]
+    assert _q(settings, "SELECT count(*) FROM events") == [(1,)] and _q(settings, "SELECT count(*) FROM alerts") == [(1,)]
+    again = CliRunner().invoke(app, ["reextract", "-d", str(settings.database)])
+    assert "re-extracted 0 articles" in again.output

@@ -108,6 +108,7 @@ def test_serve_schedules_runs_one_at_a_time_and_survives_restart(server, tmp_pat
         lock_timeout = 1
         alert_log = "{tmp_path / 'alerts.jsonl'}"
         fetch_retries = 0
+        allowed_private_hosts = ["127.0.0.1"]
     """))
     log = tmp_path / "serve.log"
     api = f"http://127.0.0.1:{port}/api"

@@ -1,0 +1,150 @@
+"""End-to-end benchmark: `newswatch run` over real pages served on loopback, beside bare trafilatura.
+
+    python bench/e2e.py [--articles 2000] [--feeds 20]
+
+Serves `--feeds` RSS feeds whose entries link to the real pages of ../shared/realdata/pages,
+repeated under distinct URLs up to `--articles`; runs `newswatch run` twice (first poll, then an
+unchanged re-poll) and times bare `trafilatura.extract` over the same pages in one process.
+Prints articles per second, peak RSS, the ratio to trafilatura (goal >= 1.0) and the re-poll
+ratio (goal <= 0.05). Figures only: nothing here is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT.parent / "shared" / "realdata" / "pages"
+
+
+def serve(pages: list[bytes], n_articles: int, n_feeds: int) -> tuple[ThreadingHTTPServer, dict]:
+    hits = {"pages": 0, "feeds": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path.startswith("/p/"):
+                hits["pages"] += 1
+                n = int(self.path.split("/")[2].split(".")[0])
+                return self._send(pages[n % len(pages)], "text/html")
+            hits["feeds"] += 1
+            f = int(self.path.split("/")[2].split(".")[0])
+            etag = f'"feed-{f}"'
+            if self.headers.get("If-None-Match") == etag:
+                return self._send(b"", "application/rss+xml", 304, etag)
+            items = "".join(f"<item><title>Article {n}</title><link>{base}/p/{n}.html</link>"
+                            f"<guid>{base}/p/{n}.html</guid><description>Summary {n}</description></item>"
+                            for n in range(f, n_articles, n_feeds))
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {f}</title>{items}</channel></rss>'
+            self._send(body.encode(), "application/rss+xml", 200, etag)
+
+        def _send(self, body, ctype, status=200, etag=None):
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            if etag:
+                self.send_header("ETag", etag)
+            self.end_headers()
+            if status != 304:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    ThreadingHTTPServer.request_queue_size = 256
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, hits
+
+
+def run_newswatch(config: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one `newswatch run`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "newswatch"), "run", "--no-progress", "--config", str(config)],
+                          env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"newswatch run failed:\n{proc.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) // 1024
+
+
+def run_seconds(db: Path) -> list[float]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT epoch(finished_at - started_at) FROM runs ORDER BY started_at").fetchall()]
+    finally:
+        con.close()
+
+
+def bare_trafilatura(pages: list[bytes], n_articles: int) -> float:
+    """Seconds for trafilatura.extract over the same n pages, one process."""
+    code = ("import sys, time, trafilatura, pathlib\n"
+            "pages = [p.read_bytes() for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html'))]\n"
+            "n = int(sys.argv[2]); start = time.perf_counter()\n"
+            "for i in range(n): trafilatura.extract(pages[i % len(pages)])\n"
+            "print(time.perf_counter() - start)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(PAGES), str(n_articles)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--feeds", type=int, default=20)
+    args = ap.parse_args()
+    if not PAGES.exists():
+        sys.exit(f"{PAGES} is absent: the end-to-end benchmark needs the shared real pages")
+    pages = [p.read_bytes() for p in sorted(PAGES.glob("*.html"))]
+    httpd, hits = serve(pages, args.articles, args.feeds)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "seeds").mkdir()
+        feeds = "".join(f'[[feeds]]\nname = "bench{f}"\nurl = "{base}/feed/{f}.xml"\n\n' for f in range(args.feeds))
+        (tmp / "feeds.toml").write_text(feeds)
+        config = tmp / "bench.toml"
+        config.write_text(f'database = "{tmp / "bench.duckdb"}"\nseeds_dir = "{tmp / "seeds"}"\n'
+                          f'feeds_file = "{tmp / "feeds.toml"}"\nallowed_private_hosts = ["127.0.0.1"]\n'
+                          f'per_host_concurrency = 8\nalert_log = "{tmp / "alerts.jsonl"}"\n')
+        first_wall, first_rss = run_newswatch(config)
+        pages_fetched = hits["pages"]
+        second_wall, _ = run_newswatch(config)
+        refetched = hits["pages"] - pages_fetched
+        first_run, second_run = run_seconds(tmp / "bench.duckdb")
+    bare = bare_trafilatura(pages, args.articles)
+    figures = {
+        "articles": args.articles, "feeds": args.feeds,
+        "run_wall_seconds": round(first_wall, 1), "run_flow_seconds": round(first_run, 1),
+        "articles_per_second": round(args.articles / first_run, 1),
+        "articles_per_second_wall": round(args.articles / first_wall, 1), "peak_rss_mb": first_rss,
+        "trafilatura_seconds": round(bare, 1), "trafilatura_pages_per_second": round(args.articles / bare, 1),
+        "ratio_vs_trafilatura": round(bare / first_run, 2),
+        "repoll_flow_seconds": round(second_run, 2), "repoll_ratio": round(second_run / first_run, 3),
+        "repoll_pages_fetched": refetched,
+    }
+    print(f"end to end: {figures['articles_per_second']} articles/s in the flow ({figures['articles_per_second_wall']}/s "
+          f"including the Prefect start), peak RSS {first_rss} MB")
+    print(f"bare trafilatura: {figures['trafilatura_pages_per_second']} pages/s; ratio {figures['ratio_vs_trafilatura']} (goal >= 1.0)")
+    print(f"re-poll: {second_run:.2f} s vs {first_run:.1f} s, ratio {figures['repoll_ratio']} (goal <= 0.05), "
+          f"{refetched} pages fetched again (goal 0)")
+    print(json.dumps(figures))
+    httpd.shutdown()
+
+
+if __name__ == "__main__":
+    main()
