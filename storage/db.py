@@ -60,6 +60,18 @@ def opened(path: Path | str, *, read_only: bool = False, lock_timeout: float = 3
         con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, or ROLLBACK when anything (even an interrupt) escapes."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def migration_files() -> list[tuple[str, str]]:
     """Named migrations in order: (name, SQL)."""
     folder = resources.files("storage") / "migrations"
@@ -77,14 +89,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, sql in migration_files():
         if name in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, datetime.now(timezone.utc)])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(name)
     return applied
 

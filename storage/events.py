@@ -8,6 +8,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from storage.db import transaction
+
 REPORTS_SQL = """
 SELECT a.attack_id, a.article_id, ar.source_id, ar.origin, ar.url, ar.title, ar.published, ar.first_seen,
        a.attacker, a.target_country, coalesce(a.attack_date, CAST(coalesce(ar.published, ar.first_seen) AS DATE)) AS day,
@@ -47,23 +49,19 @@ def save_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]]
     """Replace the rows of the given events and add their new members, in one transaction."""
     if not events:
         return
-    ids = pa.Table.from_pylist([{"event_id": e["event_id"]} for e in events])
-    con.execute("BEGIN TRANSACTION")
+    con.register("touched", pa.Table.from_pylist([{"event_id": e["event_id"]} for e in events]))
     try:
-        con.register("touched", ids)
-        con.execute("DELETE FROM event_weapons WHERE event_id IN (SELECT event_id FROM touched)")
-        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
+        with transaction(con):
+            con.execute("DELETE FROM event_weapons WHERE event_id IN (SELECT event_id FROM touched)")
+            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
+            for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
+                if rows:
+                    con.register("batch", pa.Table.from_pylist(list(rows)))
+                    conflict = " ON CONFLICT DO NOTHING" if table == "event_articles" else ""
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch{conflict}")
+                    con.unregister("batch")
+    finally:
         con.unregister("touched")
-        for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
-            if rows:
-                con.register("batch", pa.Table.from_pylist(list(rows)))
-                conflict = " ON CONFLICT DO NOTHING" if table == "event_articles" else ""
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch{conflict}")
-                con.unregister("batch")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def alerted_severity(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.types import Article, Facts
+from storage.db import transaction
 from storage.rows import article_row, fact_rows
 
 FACT_TABLES = ("weapons", "casualties", "locations", "attacks", "diplomacy", "entities")
@@ -108,15 +109,11 @@ def apply_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     if not fresh:
         return BatchCounts(unchanged=articles.num_rows)
     con.register("fresh_ids", _arrow([{"article_id": i} for i in fresh]))
-    con.execute("BEGIN TRANSACTION")
     try:
-        _delete_facts(con, changed)
-        _upsert_articles(con, articles)
-        facts_n = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            _delete_facts(con, changed)
+            _upsert_articles(con, articles)
+            facts_n = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
     finally:
         con.unregister("fresh_ids")
     return BatchCounts(new=len(fresh) - len(changed), updated=len(changed),
@@ -186,22 +183,18 @@ def replace_facts(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article,
     tables = batch_tables(items, "reextract", datetime.now().astimezone())
     ids = [a.id for a, _ in items]
     con.register("fresh_ids", _arrow([{"article_id": i} for i in ids]))
-    con.execute("BEGIN TRANSACTION")
+    con.register("flags", _arrow([{"article_id": a.id, "is_attack_report": f.is_new_attack_report,
+                                   "extractor": f.extractor} for a, f in items]))
     try:
-        _delete_facts(con, ids)
-        con.execute("DELETE FROM event_articles WHERE article_id IN (SELECT article_id FROM fresh_ids)")
-        con.register("flags", _arrow([{"article_id": a.id, "is_attack_report": f.is_new_attack_report,
-                                       "extractor": f.extractor} for a, f in items]))
-        con.execute("UPDATE articles SET is_attack_report = flags.is_attack_report, extractor = flags.extractor "
-                    "FROM flags WHERE articles.article_id = flags.article_id")
-        con.unregister("flags")
-        written = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            _delete_facts(con, ids)
+            con.execute("DELETE FROM event_articles WHERE article_id IN (SELECT article_id FROM fresh_ids)")
+            con.execute("UPDATE articles SET is_attack_report = flags.is_attack_report, extractor = flags.extractor "
+                        "FROM flags WHERE articles.article_id = flags.article_id")
+            written = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
     finally:
         con.unregister("fresh_ids")
+        con.unregister("flags")
     return written
 
 
