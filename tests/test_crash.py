@@ -106,3 +106,30 @@ def test_sigkill_at_random_points_then_rerun_equals_an_uninterrupted_run(server,
     assert len(want["articles"]) == len(files) + 1  # every page and the seed
     for table in TABLES:
         assert got[table] == want[table], table
+
+
+@pytest.mark.timeout(600)
+def test_two_runs_at_once_store_everything_once(server, tmp_path):
+    pages = 12
+    for n in range(pages):
+        server.routes[f"/c/{n}"] = Route(body=(b"<html><body><article><h1>Report %d</h1><p>" % n)
+                                         + b"Russia launched 30 drones at Kharkiv overnight, officials said. " * 8
+                                         + b"</p></article></body></html>", delay=0.2)
+    server.routes["/c.xml"] = Route(body=rss([{"title": f"Report {n}", "link": server.url(f"/c/{n}")} for n in range(pages)]),
+                                    content_type="application/rss+xml")
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "c"\nurl = "{server.url("/c.xml")}"\n')
+    config = _config(tmp_path, "twice", feeds)
+    first, second = _run(config), _run(config)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()[-2000:]
+    assert second.wait(timeout=300) == 0, second.stderr.read().decode()[-2000:]
+    third = _run(config)  # merges whatever a run had to stage
+    assert third.wait(timeout=300) == 0
+    db = tmp_path / "twice" / "db.duckdb"
+    snap = _snapshot(db)
+    ids = [r[0] for r in snap["articles"]]
+    assert len(ids) == len(set(ids)) == pages + 1  # every page and the seed, each once
+    assert len(snap["weapons"]) == len(set(snap["weapons"])) == pages + 2  # a drone count per report, two for the seed
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM runs WHERE status LIKE 'completed%'").fetchone()[0] == 3
+    con.close()
