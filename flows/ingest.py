@@ -41,7 +41,8 @@ def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> 
 @task(name="fetch-and-clean")
 def fetch_and_clean(items: list[FeedItem], settings: Settings) -> tuple[list, list[ErrorRecord]]:
     if settings.fetch_pages:
-        pairs = [steps.page_article(p) for p in steps.fetch_pages(items, settings)]
+        pages = steps.fetch_pages(items, settings)
+        pairs = [steps.page_article(p, c) for p, c in zip(pages, steps.clean_pages(pages, settings))]
     else:
         pairs = [steps.feed_article(i) for i in items]
     return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
@@ -142,6 +143,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
         progress.advance(len(articles) + len(errors))
     if not storage.staged:
         _alert_cycle(settings, storage, summary)
+    steps.close_pools()
     _finish(settings, storage, specs, states, polls, summary, started)
     logger.info("run %s: %s", summary.run_id, summary.counts())
     return summary

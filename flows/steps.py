@@ -21,9 +21,10 @@ from dateutil import parser as dateparser
 
 from extractors.clean import CleaningFailed, clean_html
 from extractors.extract import Extractor
-from extractors.types import Article, Facts
+from extractors.types import Article, CleanDoc, Facts
 from flows import fetch
 from flows.errors import PipelineError, TerminalError
+from flows.isolation import WorkerPool
 from flows.settings import FeedSpec, Settings
 from flows.sources import FeedItem, SeedDoc, html_to_text, parse_feed
 from storage.store import ErrorRecord, SourceState
@@ -110,13 +111,45 @@ def fetch_pages(items: Sequence[FeedItem], settings: Settings) -> list[FetchedPa
         return list(pool.map(lambda it: polite(client, it), items))
 
 
-def page_article(page: FetchedPage) -> tuple[Article | None, ErrorRecord | None]:
-    """Clean a fetched page; fall back to the feed's own text when the page is unusable."""
+_POOLS: dict[tuple, WorkerPool] = {}
+
+
+def clean_pages(pages: Sequence[FetchedPage], settings: Settings) -> list[CleanDoc | Exception | None]:
+    """Clean the fetched pages, in worker processes when `clean_workers` > 0 (time and memory
+    budget per document); None for pages that were not fetched."""
+    todo = [(i, (p.body, p.final_url or p.item.url)) for i, p in enumerate(pages) if p.error is None and p.body]
+    out: list[CleanDoc | Exception | None] = [None] * len(pages)
+    if settings.clean_workers:
+        key = (settings.clean_workers, settings.document_timeout, settings.document_memory_mb)
+        pool = _POOLS.get(key) or _POOLS.setdefault(key, WorkerPool(
+            clean_html, settings.clean_workers, settings.document_timeout, settings.document_memory_mb))
+        results = pool.map([arg for _, arg in todo])
+    else:
+        results = []
+        for _, (body, url) in todo:
+            try:
+                results.append(clean_html(body, url=url))
+            except CleaningFailed as exc:
+                results.append(exc)
+    for (i, _), result in zip(todo, results):
+        out[i] = result
+    return out
+
+
+def close_pools() -> None:
+    while _POOLS:
+        _POOLS.popitem()[1].close()
+
+
+def page_article(page: FetchedPage, cleaned: CleanDoc | Exception | None) -> tuple[Article | None, ErrorRecord | None]:
+    """Build the article from a cleaned page; fall back to the feed's own text when the page is unusable."""
     item = page.item
     reason = None
     if page.error is None and page.body is not None:
         try:
-            doc = clean_html(page.body, url=page.final_url or item.url)
+            if isinstance(cleaned, Exception):
+                raise cleaned
+            doc = cleaned if cleaned is not None else clean_html(page.body, url=page.final_url or item.url)
             published = item.published or _parse_date(doc.date)
             article = Article(
                 id=item.article_id, source=item.source, url=item.url, title=item.title or doc.title,
@@ -125,7 +158,7 @@ def page_article(page: FetchedPage) -> tuple[Article | None, ErrorRecord | None]
                 entry_hash=item.entry_hash,
             )
             return article, None
-        except CleaningFailed as exc:
+        except (CleaningFailed, PipelineError) as exc:
             reason, stage, klass = str(exc), "clean", "terminal"
     else:
         reason, stage, klass = page.error.reason, "page", page.error.error_class
