@@ -10,6 +10,7 @@ Components (all registered factories with requires/assigns):
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -249,21 +250,23 @@ def span_text(span: Span) -> str:
     return text_of(span.doc)[span.start_char:span.end_char]
 
 
+def _indexed(doc: Doc, key: str, spans) -> tuple[list[Span], list[int]]:
+    """Spans computed once per doc with their start tokens, kept in doc.user_data."""
+    cached = doc.user_data.get(key)
+    if cached is None:
+        items = list(spans())
+        cached = doc.user_data[key] = (items, [s.start for s in items])
+    return cached
+
+
 def all_ents(doc: Doc) -> list[Span]:
     """doc.ents, computed once after the pipeline ran (Doc.ents builds new spans on every access)."""
-    cached = doc.user_data.get("nw_ents")
-    if cached is None:
-        cached = doc.user_data["nw_ents"] = list(doc.ents)
-        doc.user_data["nw_ent_starts"] = [e.start for e in cached]
-    return cached
+    return _indexed(doc, "nw_ents", lambda: doc.ents)[0]
 
 
 def ents_of(span: Span) -> list[Span]:
     """The entities inside a span (a sentence or a window), from the cached list."""
-    import bisect
-
-    ents = all_ents(span.doc)
-    starts = span.doc.user_data["nw_ent_starts"]
+    ents, starts = _indexed(span.doc, "nw_ents", lambda: span.doc.ents)
     lo = bisect.bisect_left(starts, span.start)
     hi = bisect.bisect_left(starts, span.end)
     return [e for e in ents[lo:hi] if e.end <= span.end]
@@ -271,19 +274,13 @@ def ents_of(span: Span) -> list[Span]:
 
 def sents_of(doc: Doc) -> list[Span]:
     """The sentences of a doc, computed once (Doc.sents walks every token on each access)."""
-    cached = doc.user_data.get("nw_sents")
-    if cached is None:
-        cached = doc.user_data["nw_sents"] = list(doc.sents)
-        doc.user_data["nw_sent_starts"] = [s.start for s in cached]
-    return cached
+    return _indexed(doc, "nw_sents", lambda: doc.sents)[0]
 
 
 def sentence_of(span: Span) -> tuple[int, Span]:
     """Index and span of the sentence holding `span`."""
-    import bisect
-
-    sents = sents_of(span.doc)
-    n = bisect.bisect_right(span.doc.user_data["nw_sent_starts"], span.start) - 1
+    sents, starts = _indexed(span.doc, "nw_sents", lambda: span.doc.sents)
+    n = bisect.bisect_right(starts, span.start) - 1
     return n, sents[n]
 
 

@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from flows.errors import PipelineError, TerminalError, TransientError
-from flows.settings import Settings
+from flows.settings import Settings, is_network
 
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
@@ -44,8 +44,8 @@ class Guard:
     (cloud metadata), multicast or reserved address unless the allow-list opens it."""
 
     def __init__(self, allowed: list[str]):
-        self.hosts = {a.lower() for a in allowed if not _is_network(a)}
-        self.networks = [ipaddress.ip_network(a, strict=False) for a in allowed if _is_network(a)]
+        self.hosts = {a.lower() for a in allowed if not is_network(a)}
+        self.networks = [ipaddress.ip_network(a, strict=False) for a in allowed if is_network(a)]
 
     def check(self, url: httpx.URL) -> None:
         if url.scheme not in ("http", "https"):
@@ -72,14 +72,6 @@ class Guard:
         except (socket.gaierror, UnicodeError) as exc:
             raise TransientError(f"connection failed: cannot resolve {host}: {exc}", url=str(url)) from None
         return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-
-
-def _is_network(value: str) -> bool:
-    try:
-        ipaddress.ip_network(value, strict=False)
-        return True
-    except ValueError:
-        return False
 
 
 def make_client(settings: Settings) -> httpx.Client:

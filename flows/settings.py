@@ -91,7 +91,7 @@ class Settings(BaseSettings):
         if not isinstance(value, (list, tuple)):
             return value  # pydantic says what is wrong with it
         for item in value:
-            if not isinstance(item, str) or not item.strip() or "/" in item and not _is_cidr(item):
+            if not isinstance(item, str) or not item.strip() or "/" in item and not is_network(item):
                 raise ValueError(f"{item!r} is neither a host name nor a network such as 10.0.0.0/8")
         return value
 
@@ -139,7 +139,8 @@ class Settings(BaseSettings):
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
 
 
-def _is_cidr(value: str) -> bool:
+def is_network(value: str) -> bool:
+    """Whether `value` is an IP network such as 10.0.0.0/8 (or a single address)."""
     import ipaddress
 
     try:
