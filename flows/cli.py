@@ -401,6 +401,22 @@ def _plot(periods, series, path: Path, by: str) -> None:
     plt.close(fig)
 
 
+@app.command()
+def report(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write one self-contained HTML report: trend charts, a strike map, alerts, events with sources, talks."""
+    settings = _settings(config, database=database)
+    from flows import report as report_page
+
+    page = _read_rows(settings, report_page.build)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(page, encoding="utf-8")
+    out.print(f"report written to {out_file} ({len(page) // 1024} KB)")
+
+
 @app.command("search")
 def search_articles(
     query: Annotated[str, typer.Argument(help='Words to look for, e.g. "Odesa power".')],

@@ -259,7 +259,7 @@ def render(event: Event, rule: AlertRule, kind: str) -> tuple[str, str]:
              if f["launched_max"]]
     side = f"{event.attacker or 'unknown attacker'} → {event.target or 'unknown target'}"
     prefix = "ESCALATION: " if kind == "escalation" else ""
-    title = f"{prefix}Large-scale attack {side}: " + (", ".join(parts) or rule.name)
+    title = f"{prefix}Large-scale attack {side}: " + (", ".join(parts) or "strike reported, no counts")
     lines = [f"**{title}**", "",
              f"- Rule: {rule.name} ({rule.severity})",
              f"- Strike day: {event.day.isoformat()}; first reported: {_when(event.first_published or event.first_seen)}"]

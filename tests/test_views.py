@@ -137,3 +137,28 @@ def test_trends_table_and_chart(fixture_db, tmp_path):
     only = CliRunner().invoke(app, ["trends", "-d", str(fixture_db.database), "--since", "2000-01-01",
                                     "--by", "day", "--category", "drone"])
     assert only.exit_code == 0 and "missile" not in only.output
+
+
+def test_report_renders_in_a_real_browser(fixture_db, tmp_path):
+    import shutil
+    import subprocess
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--out", str(out), "-d", str(fixture_db.database)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "id='trend-chart'" in page and "id='strike-map'" in page and "data:image/png;base64," in page
+    assert "<script" not in page and "http://" not in page.split("<h2>Sources")[0]  # self-contained
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    shot = tmp_path / "report.png"
+    proc = subprocess.run(args + [f"--screenshot={shot}", "--window-size=1280,2000", out.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000, proc.stderr[-2000:]
+    assert "CONSOLE" not in proc.stderr and "Uncaught" not in proc.stderr
+    dom = subprocess.run(args + ["--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert dom.count("<img") == 2 and "Talks timeline" in dom

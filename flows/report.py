@@ -1,0 +1,122 @@
+"""`newswatch report`: one self-contained HTML page for people who would rather look than query.
+
+Charts are drawn with matplotlib and embedded as PNG data URIs; the page loads nothing from the
+network and has no script, so it opens anywhere, offline, and can be mailed as one file.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import datetime, timezone
+
+import duckdb
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _trend_chart(con: duckdb.DuckDBPyConnection) -> str | None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = con.execute("SELECT week, category, launched, intercepted FROM v_weekly_launches "
+                       "WHERE category IN ('drone', 'missile') ORDER BY week").fetchall()
+    if not rows:
+        return None
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.2))
+    for ax, cat in zip(axes, ("drone", "missile")):
+        data = [r for r in rows if r[1] == cat]
+        ax.plot([r[0] for r in data], [r[2] or 0 for r in data], marker="o", label="launched")
+        ax.plot([r[0] for r in data], [r[3] or 0 for r in data], marker="o", label="intercepted")
+        ax.set_title(f"{cat}s per week")
+        ax.legend()
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelrotation=30)
+    uri = _png(fig)
+    plt.close(fig)
+    return uri
+
+
+def _map_chart(con: duckdb.DuckDBPyConnection) -> str | None:
+    import matplotlib.pyplot as plt
+
+    rows = con.execute("SELECT place, longitude, latitude, strikes FROM v_strikes_by_place "
+                       "WHERE latitude IS NOT NULL ORDER BY strikes DESC LIMIT 60").fetchall()
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    ax.scatter([r[1] for r in rows], [r[2] for r in rows], s=[40 + 60 * r[3] for r in rows], alpha=0.55, color="#c0392b")
+    for place, lon, lat, _ in rows[:25]:
+        ax.annotate(place, (lon, lat), fontsize=8, xytext=(4, 3), textcoords="offset points")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_title("Strike locations (marker size: number of strikes)")
+    ax.grid(alpha=0.3)
+    uri = _png(fig)
+    plt.close(fig)
+    return uri
+
+
+def _table(con: duckdb.DuckDBPyConnection, sql: str, link_column: str | None = None) -> str:
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    if not rows:
+        return "<p class='empty'>nothing yet</p>"
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+    body = []
+    for row in rows:
+        cells = []
+        for name, value in zip(names, row):
+            text = "" if value is None else html.escape(str(value))
+            if name == link_column and value:
+                text = f"<a href='{html.escape(str(value), quote=True)}'>{text}</a>"
+            cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px}
+h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.85rem;width:100%}th,td{border:1px solid #ddd;padding:.3rem;vertical-align:top}
+th{background:#f4f4f4;text-align:left}img{max-width:100%}.empty{color:#888}.meta{color:#666}"""
+
+
+def build(con: duckdb.DuckDBPyConnection) -> str:
+    """The report as one HTML string."""
+    counts = con.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
+                         "(SELECT count(*) FROM alerts)").fetchone()
+    trend, strike_map = _trend_chart(con), _map_chart(con)
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>newswatch report</title>",
+        f"<style>{STYLE}</style></head><body>",
+        "<h1>newswatch report</h1>",
+        f"<p class='meta'>Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC} from {counts[0]} articles, "
+        f"{counts[1]} attack events, {counts[2]} alerts.</p>",
+        "<h2>Launches and interceptions</h2>",
+        f"<img id='trend-chart' alt='drones and missiles per week' src='{trend}'>" if trend else "<p class='empty'>no strikes yet</p>",
+        "<h2>Where strikes landed</h2>",
+        f"<img id='strike-map' alt='strike locations' src='{strike_map}'>" if strike_map else "<p class='empty'>no located strikes yet</p>",
+        "<h2>Latest alerts</h2>",
+        _table(con, "SELECT strftime(created_at, '%Y-%m-%d %H:%M') AS raised, severity, kind, rule, status, title "
+                    "FROM alerts ORDER BY created_at DESC LIMIT 20"),
+        "<h2>Latest attack events</h2>",
+        _table(con, "SELECT event_date, attacker, target_country, drones_launched, missiles_launched, killed, sources, "
+                    "array_to_string(places, ', ') AS places, headline FROM v_attack_events "
+                    "ORDER BY event_date DESC LIMIT 25"),
+        "<h2>Sources of the latest events</h2>",
+        _table(con, "SELECT e.event_date, ar.source_id, ar.title, ar.url FROM events e JOIN event_articles ea USING (event_id) "
+                    "JOIN articles ar ON ar.article_id = ea.article_id ORDER BY e.event_date DESC LIMIT 40", "url"),
+        "<h2>Talks timeline</h2>",
+        _table(con, "SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, "
+                    "CAST(delegation_heads AS VARCHAR) AS heads, status FROM v_talks_timeline "
+                    "ORDER BY reported_on DESC LIMIT 40"),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
