@@ -371,9 +371,12 @@ def trends(
         by_period = {r[0]: r for r in rows if r[1] == cat}
         launched = [by_period[p][2] if p in by_period else None for p in periods]
         intercepted = [by_period[p][3] if p in by_period else None for p in periods]
-        total_l, total_i = sum(v or 0 for v in launched), sum(v or 0 for v in intercepted)
+        total_l = sum(v or 0 for v in launched)
+        known_i = [v for v in intercepted if v is not None]
+        total_i = sum(known_i) if known_i else None  # no figure is not zero shot down
         series[cat] = (launched, intercepted)
-        table.add_row(cat, str(total_l), str(total_i), f"{total_i / total_l:.0%}" if total_l else "", sparkline(launched))
+        rate = f"{total_i / total_l:.0%}" if total_l and total_i is not None else ""
+        table.add_row(cat, str(total_l), "" if total_i is None else str(total_i), rate, sparkline(launched))
     out.print(table)
     if plot:
         _plot(periods, series, plot, by)
