@@ -72,8 +72,24 @@ def pending(folder: Path) -> list[Path]:
                   key=lambda p: (p.stat().st_mtime, p.name))
 
 
+STALE_TMP_SECONDS = 3600
+
+
+def drop_stale_tmp(folder: Path, now: float | None = None) -> int:
+    """Remove half-written staging folders a killed run left (a live write takes seconds)."""
+    import time
+
+    now = now or time.time()
+    stale = [p for p in folder.glob("*.tmp") if p.is_dir() and now - p.stat().st_mtime > STALE_TMP_SECONDS] \
+        if folder.is_dir() else []
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(stale)
+
+
 def merge(con: duckdb.DuckDBPyConnection, folder: Path) -> BatchCounts:
     """Apply every staged folder in order and delete each once it is stored."""
+    drop_stale_tmp(folder)
     total = BatchCounts()
     for path in pending(folder):
         tables = {p.stem: pq.read_table(p) for p in path.glob("*.parquet") if not p.stem.startswith("_")}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -277,6 +277,9 @@ RUN_COUNTS = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", 
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None) -> None:
+    """Record a run; runs still `running` after six hours were killed and are marked so."""
+    con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND started_at < ?",
+                [now - timedelta(hours=6)])
     con.execute(
         "INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running')",
         [run_id, flow_run_id, now],

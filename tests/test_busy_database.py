@@ -73,3 +73,26 @@ def test_run_while_database_is_held_loses_nothing(server, settings_factory, hold
     # the staged run's feed state arrived too: the next poll is conditional, nothing is fetched again
     again = ingest(settings)
     assert again.articles_new == 0 and again.articles_staged == 0
+
+
+def test_leftovers_of_killed_runs_are_tidied(tmp_path):
+    import os
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from storage import staging, store
+    from storage.db import opened
+
+    folder = tmp_path / "db.duckdb.staging"
+    old, fresh = folder / "run1-00001.tmp", folder / "run2-00001.tmp"
+    for path in (old, fresh):
+        path.mkdir(parents=True)
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert staging.drop_stale_tmp(folder) == 1 and not old.exists() and fresh.exists()
+    now = datetime.now(timezone.utc)
+    with opened(tmp_path / "db.duckdb") as con:
+        store.start_run(con, "killed", now - timedelta(hours=8), None)
+        store.start_run(con, "live", now - timedelta(minutes=5), None)
+        store.start_run(con, "new", now, None)
+        status = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
+    assert status == {"killed": "interrupted", "live": "running", "new": "running"}
