@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -21,14 +21,19 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML 
 DatabaseOpt = Annotated[Optional[Path], typer.Option("--database", "-d", help="DuckDB file (setting `database`).")]
 
 
+def _fail(problem: object, code: int) -> NoReturn:
+    """Say what went wrong in one red line on stderr and exit with `code`."""
+    err.print(f"[red]{problem}[/red]", highlight=False)
+    raise typer.Exit(code)
+
+
 def _settings(config: Path | None, **overrides):
     from flows.settings import ConfigError, load_settings
 
     try:
         return load_settings(config, **overrides)
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]", markup=True, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(exc, 2)
 
 
 def _prefect_defaults(verbose: bool = False) -> None:
@@ -62,8 +67,7 @@ def run(
         with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
             summary = ingest(settings)
     except DatabaseBusy as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(3) from None
+        _fail(exc, 3)
     _print_summary(summary)
 
 
@@ -158,15 +162,13 @@ def sql(
     try:
         con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
     except (DatabaseBusy, DatabaseMissing) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(3) from None
+        _fail(exc, 3)
     try:
         cur = con.execute(query)
         names = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall() if names else []
     except duckdb.Error as exc:
-        err.print(f"[red]query failed: {str(exc).splitlines()[0]}[/red]", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(f"query failed: {str(exc).splitlines()[0]}", 1)
     finally:
         con.close()
     _print_rows(names, rows, fmt, limit)
@@ -226,8 +228,7 @@ def reextract(
             search.rebuild_index(con)
         summary = evaluate(settings)
     except DatabaseBusy as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(3) from None
+        _fail(exc, 3)
     out.print(f"re-extracted {len(rows)} articles ({written} fact rows) with {extractor.name}; "
               f"events re-clustered: {summary.events_touched}, new alerts: {len(summary.alerts_raised)}")
 
@@ -257,8 +258,7 @@ def serve(
     try:
         serve_flows(settings, config, announce=lambda m: err.print(m, highlight=False))
     except ServerFailed as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(4) from None
+        _fail(exc, 4)
     except KeyboardInterrupt:
         err.print("stopped; the schedules stay active for the next `newswatch serve`")
 
@@ -505,14 +505,12 @@ def _read_rows(settings, query):
     try:
         con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
     except (DatabaseBusy, DatabaseMissing) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(3) from None
+        _fail(exc, 3)
     try:
         missing = pending_migrations(con)
         if missing:
-            err.print(f"[red]database {settings.database} predates this newswatch (missing {', '.join(missing)}); "
-                      "the next `newswatch run` migrates it[/red]")
-            raise typer.Exit(3)
+            _fail(f"database {settings.database} predates this newswatch (missing {', '.join(missing)}); "
+                  "the next `newswatch run` migrates it", 3)
         return query(con)
     finally:
         con.close()
@@ -551,13 +549,11 @@ def alerts_test(url: Annotated[str, typer.Argument(help="Apprise URL to send a s
     channel = notify.Channel(url)
     problem = notify.check(url)
     if problem:
-        err.print(f"[red]{channel.display}: {problem}[/red]")
-        raise typer.Exit(2)
+        _fail(f"{channel.display}: {problem}", 2)
     body = "**newswatch test alert**\n\n- This is a sample; no attack is reported.\n- Channel: " + channel.display
     result = notify.send(channel, "newswatch test alert", body, "info", settings.alert_timeout)
     if not result.ok:
-        err.print(f"[red]{channel.display}: {result.error}[/red]")
-        raise typer.Exit(1)
+        _fail(f"{channel.display}: {result.error}", 1)
     out.print(f"sent to {channel.display}")
 
 
@@ -572,8 +568,7 @@ def alerts_run(config: ConfigOpt = None, database: DatabaseOpt = None) -> None:
     try:
         summary = alerts(settings)
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+        _fail(exc, 2)
     out.print(f"reports clustered: {summary.reports}, events touched: {summary.events_touched}, "
               f"alerts raised: {len(summary.alerts_raised)}, delivered: {summary.delivered}, failed: {summary.failed}")
 
