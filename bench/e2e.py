@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT.parent / "shared" / "realdata" / "pages"
+PUBDATE = "Tue, 24 Nov 2026 06:00:00 GMT"  # real feeds date their entries; the page's date is then not searched
 
 
 def serve(pages: list[bytes], n_articles: int, n_feeds: int) -> tuple[ThreadingHTTPServer, dict]:
@@ -41,7 +42,8 @@ def serve(pages: list[bytes], n_articles: int, n_feeds: int) -> tuple[ThreadingH
             if self.headers.get("If-None-Match") == etag:
                 return self._send(b"", "application/rss+xml", 304, etag)
             items = "".join(f"<item><title>Article {n}</title><link>{base}/p/{n}.html</link>"
-                            f"<guid>{base}/p/{n}.html</guid><description>Summary {n}</description></item>"
+                            f"<guid>{base}/p/{n}.html</guid><pubDate>{PUBDATE}</pubDate>"
+                            f"<description>Summary {n}</description></item>"
                             for n in range(f, n_articles, n_feeds))
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {f}</title>{items}</channel></rss>'
             self._send(body.encode(), "application/rss+xml", 200, etag)

@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 
 import trafilatura
-from trafilatura.utils import language_classifier
+from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title
+from trafilatura.settings import set_date_params
+from trafilatura.utils import language_classifier, load_html
 
 from extractors.types import CleanDoc
 
@@ -15,29 +18,41 @@ class CleaningFailed(ValueError):
     """trafilatura kept no usable main text; the message says why."""
 
 
-def clean_html(html: bytes | str, url: str | None = None) -> CleanDoc:
+def clean_html(html: bytes | str, url: str | None = None, *, need_date: bool = True) -> CleanDoc:
     """Main text and metadata of a page. Raises CleaningFailed when nothing usable is left.
 
     trafilatura receives the raw bytes so that it decodes them itself (declared charset,
     then detection). Comments are dropped: they are not the article.
+
+    The page is parsed once. Metadata comes from its meta tags and JSON-LD (trafilatura's own
+    readers), the title and site name from the page when those are silent, and the date from
+    htmldate's search only when `need_date` (a feed entry usually gives the date). Skipped:
+    trafilatura's author heuristics and categories/tags, nearly half of its cleaning time.
     """
     if not html or not (html.strip() if isinstance(html, (bytes, str)) else html):
         raise CleaningFailed("empty page")
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-            deduplicate=False,
-        )
+        tree = load_html(html)
+        if tree is None:
+            raise CleaningFailed("not an HTML document")
+        meta = extract_meta_json(tree, examine_meta(tree))
+        title = meta.title or extract_title(tree)
+        sitename = meta.sitename or extract_sitename(tree)
+        date = find_date(tree, **{**set_date_params(True), "url": url}) if need_date else None
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
+                                          include_tables=True, deduplicate=False)
+    except CleaningFailed:
+        raise
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         raise CleaningFailed(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
     text = (doc.text or "").strip() if doc is not None else ""
     if len(text) < MIN_TEXT_CHARS:
         raise CleaningFailed(f"no main text found ({len(text)} characters kept)")
-    language = doc.language or _declared_language(html) or language_classifier(text[:2000], "")
+    language = _declared_language(html) or language_classifier(text[:2000], "")
     return CleanDoc(
-        text=text, title=_blank_to_none(doc.title), date=_blank_to_none(doc.date),
-        author=_blank_to_none(doc.author), sitename=_blank_to_none(doc.sitename),
-        language=language, description=_blank_to_none(doc.description),
+        text=text, title=_blank_to_none(title), date=_blank_to_none(date),
+        author=_blank_to_none(meta.author), sitename=_blank_to_none(sitename),
+        language=language, description=_blank_to_none(meta.description),
     )
 
 

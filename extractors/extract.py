@@ -1,6 +1,7 @@
 """The extraction facade: Documents in, Facts out, batched through `nlp.pipe`."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -49,6 +50,12 @@ class Extractor:
             diplomacy=tuple(diplomacy.diplomacy_facts(doc)), persons=tuple(persons(doc)),
             places=tuple(all_places(doc)), extractor=self.name, attack_confidence=confidence,
         )
+
+
+@functools.cache
+def shared_extractor(model: str = "blank") -> Extractor:
+    """One Extractor per model and process: building the pipeline takes seconds."""
+    return Extractor(model)
 
 
 def _text_of(d: Document) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 from dataclasses import dataclass, field
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from prefect.context import get_run_context
 
 from flows import progress, steps
@@ -33,33 +35,28 @@ def retry_transient(task_, task_run, state) -> bool:
     return is_transient(exc) or isinstance(exc, DatabaseBusy)
 
 
-@task(name="poll-feed", task_run_name="poll-{spec.name}", retry_condition_fn=retry_transient)
+@task(name="poll-feed", task_run_name="poll-{spec.name}", retry_condition_fn=retry_transient, cache_policy=NO_CACHE)
 def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> steps.FeedPoll:
     return steps.poll_feed(spec, state, settings)
 
 
-@task(name="fetch-and-clean")
-def fetch_and_clean(items: list[FeedItem], settings: Settings) -> tuple[list, list[ErrorRecord]]:
-    if settings.fetch_pages:
-        pages = steps.fetch_pages(items, settings)
-        pairs = [steps.page_article(p, c) for p, c in zip(pages, steps.clean_pages(pages, settings))]
-    else:
-        pairs = [steps.feed_article(i) for i in items]
-    return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_pages(items: list[FeedItem], settings: Settings) -> list[steps.FetchedPage]:
+    return steps.fetch_pages(items, settings)
 
 
-@task(name="read-seeds")
+@task(name="read-seeds", cache_policy=NO_CACHE)
 def read_seed_articles(settings: Settings) -> tuple[list, list[ErrorRecord]]:
     pairs = [steps.seed_article(s) for s in read_seeds(settings.seeds_dir)]
     return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
 
 
-@task(name="extract")
-def extract(articles: list, model: str) -> list:
-    return steps.extract_facts(articles, model)
+@task(name="clean-and-extract", cache_policy=NO_CACHE)
+def process(jobs: list, settings: Settings) -> list[steps.Processed]:
+    return steps.process_jobs(jobs, settings)
 
 
-@task(name="store")
+@task(name="store", cache_policy=NO_CACHE)
 def store_batch(storage: RunStorage, articles: list, facts: list, errors: list[ErrorRecord]) -> BatchCounts:
     return storage.store(articles, facts, errors)
 
@@ -129,24 +126,59 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     seeds = _new_seeds(seeds, storage, summary)
     batches = [items[i:i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
     progress.stage("articles", total=len(items) + len(seeds))
-    for batch in [None, *batches]:
-        articles, errors = (seeds, []) if batch is None else fetch_and_clean(batch, settings)
-        if not articles and not errors and not pending:
-            continue
-        facts = extract(articles, settings.spacy_model) if articles else []
-        written = store_batch(storage, articles, facts, errors + pending)
-        summary.add(written)
-        if storage.staged:
-            summary.articles_staged += len(articles) - (written.new + written.updated + written.unchanged)
-        summary.note(errors)
-        pending = []
-        progress.advance(len(articles) + len(errors))
+    pending = _pipeline([seeds, *batches] if seeds else batches, settings, storage, summary, pending)
+    if pending:
+        summary.add(store_batch(storage, [], [], pending))
     if not storage.staged:
         _alert_cycle(settings, storage, summary)
     steps.close_pools()
     _finish(settings, storage, specs, states, polls, summary, started)
     logger.info("run %s: %s", summary.run_id, summary.counts())
     return summary
+
+
+def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summary: RunSummary,
+              pending: list[ErrorRecord]) -> list[ErrorRecord]:
+    """Fetch batch n+1 while the workers clean and extract batch n and batch n-1 is stored.
+
+    A batch is a list of seed Articles or of FeedItems. Returns the errors not stored yet.
+    """
+    def prepare(batch: list):
+        if not batch or not isinstance(batch[0], FeedItem):
+            return batch, []  # seed articles: extraction only
+        if settings.fetch_pages:
+            return fetch_pages.submit(quote(batch), settings), []
+        pairs = [steps.feed_article(i) for i in batch]
+        return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
+
+    def store(done) -> None:
+        nonlocal pending
+        future, errors = done
+        results = future.result() if future is not None else []
+        if not results and not errors and not pending:
+            return
+        kept = [r for r in results if r.article is not None]
+        errors = errors + [r.error for r in results if r.error is not None]
+        written = store_batch(storage, quote([r.article for r in kept]), quote([r.facts for r in kept]), errors + pending)
+        summary.add(written)
+        if storage.staged:
+            summary.articles_staged += len(kept) - (written.new + written.updated + written.unchanged)
+        progress.advance(len(results) + len(done[1]))
+        summary.note(errors)
+        pending = []
+
+    next_up = prepare(batches[0]) if batches else None
+    in_flight = None
+    for k in range(len(batches)):
+        jobs, errors = next_up
+        jobs = jobs.result() if hasattr(jobs, "result") else jobs
+        next_up = prepare(batches[k + 1]) if k + 1 < len(batches) else None
+        done, in_flight = in_flight, (process.submit(quote(jobs), settings) if jobs else None, errors)
+        if done is not None:
+            store(done)
+    if in_flight is not None:
+        store(in_flight)
+    return pending
 
 
 def _alert_cycle(settings: Settings, storage: RunStorage, summary: RunSummary) -> None:

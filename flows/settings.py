@@ -53,9 +53,9 @@ class Settings(BaseSettings):
     feed_concurrency: int = Field(4, ge=1, le=64, description="Feeds polled at once.")
     fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed after a transient error (timeout, 5xx, 429).")
     retry_delay: float = Field(2.0, ge=0, le=600, description="Seconds before the first retry; doubled for each next one.")
-    clean_workers: int = Field(2, ge=0, le=32, description="Worker processes that clean pages (0: in the run's own process).")
-    document_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one page may take to clean before it is stopped.")
-    document_memory_mb: int = Field(1536, ge=0, le=65536, description="Memory ceiling of a cleaning worker in MB (0: none).")
+    workers: int = Field(2, ge=0, le=32, description="Worker processes that clean and extract documents (0: in the run's own process).")
+    document_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one document may take to clean and extract before it is stopped.")
+    document_memory_mb: int = Field(1536, ge=0, le=65536, description="Memory ceiling of a worker process in MB (0: none).")
     batch_size: int = Field(200, ge=1, le=100_000, description="Articles cleaned, extracted and stored per batch.")
     spacy_model: str = Field("blank", min_length=1,
                              description="`blank` (rules only) or an installed spaCy pipeline name/path adding statistical NER.")

@@ -2,8 +2,8 @@
 
     poll_feed      feed URL -> FeedPoll (conditional GET, feedparser)
     fetch_pages    FeedItems -> FetchedPages (bounded concurrency)
-    to_articles    FetchedPages / SeedDocs -> Articles (trafilatura; feed summary as fallback)
-    extract_facts  Articles -> Facts (spaCy)
+    process_jobs   FetchedPages / Articles -> Processed: cleaned (trafilatura; the feed summary as
+                   fallback) and extracted (spaCy), in worker processes with a budget per document
     (storing is flows.runstore: one transaction per batch, or a staged batch when the database is busy)
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateparser
 
 from extractors.clean import CleaningFailed, clean_html
-from extractors.extract import Extractor
-from extractors.types import Article, CleanDoc, Facts
+from extractors.extract import shared_extractor
+from extractors.types import Article, Facts
 from flows import fetch
 from flows.errors import PipelineError, TerminalError
-from flows.isolation import WorkerPool
+from flows.isolation import WorkerPool, call_guarded
 from flows.settings import FeedSpec, Settings
 from flows.sources import FeedItem, SeedDoc, html_to_text, parse_feed
 from storage.store import ErrorRecord, SourceState
@@ -111,29 +111,81 @@ def fetch_pages(items: Sequence[FeedItem], settings: Settings) -> list[FetchedPa
         return list(pool.map(lambda it: polite(client, it), items))
 
 
+@dataclass(frozen=True)
+class Processed:
+    """One document after cleaning and extraction: the article to store (None when there is
+    nothing to store), the problem met on the way, and the facts."""
+
+    article: Article | None
+    error: ErrorRecord | None = None
+    facts: Facts | None = None
+
+
+Job = FetchedPage | Article  # a page to clean and extract, or an article to extract
+
+
+def process_job(job: Job, model: str) -> Processed:
+    """Clean (a page) and extract one document: in a worker process, or in the run's own."""
+    article, error = page_article(job) if isinstance(job, FetchedPage) else (job, None)
+    if article is None:
+        return Processed(None, error)
+    facts = next(shared_extractor(model).extract([article.as_document()]))
+    return Processed(article, error, facts)
+
+
 _POOLS: dict[tuple, WorkerPool] = {}
 
 
-def clean_pages(pages: Sequence[FetchedPage], settings: Settings) -> list[CleanDoc | Exception | None]:
-    """Clean the fetched pages, in worker processes when `clean_workers` > 0 (time and memory
-    budget per document); None for pages that were not fetched."""
-    todo = [(i, (p.body, p.final_url or p.item.url)) for i, p in enumerate(pages) if p.error is None and p.body]
-    out: list[CleanDoc | Exception | None] = [None] * len(pages)
-    if settings.clean_workers:
-        key = (settings.clean_workers, settings.document_timeout, settings.document_memory_mb)
-        pool = _POOLS.get(key) or _POOLS.setdefault(key, WorkerPool(
-            clean_html, settings.clean_workers, settings.document_timeout, settings.document_memory_mb))
-        results = pool.map([arg for _, arg in todo])
-    else:
-        results = []
-        for _, (body, url) in todo:
-            try:
-                results.append(clean_html(body, url=url))
-            except CleaningFailed as exc:
-                results.append(exc)
-    for (i, _), result in zip(todo, results):
-        out[i] = result
-    return out
+def process_jobs(jobs: Sequence[Job], settings: Settings) -> list[Processed]:
+    """Clean and extract a batch, in `workers` processes (each document within its time and
+    memory budget) or in this process when `workers` is 0.
+
+    A page stopped over its budget (or whose worker died) is stored from the feed's own text,
+    itself extracted under the same budget; an article whose extraction is stopped is stored
+    without facts and marked so that `newswatch reextract` tries it again.
+    """
+    results = _run(list(jobs), settings)
+    retry = {}
+    for i, (job, result) in enumerate(zip(jobs, results)):
+        if isinstance(result, Processed):
+            continue
+        if isinstance(job, FetchedPage):
+            article, error = page_article(job, failure=result)
+            results[i] = Processed(None, error)
+            if article is not None:
+                retry[i] = article
+        else:
+            results[i] = _unextracted(job, result, None)
+    if retry:
+        for (i, article), result in zip(retry.items(), _run(list(retry.values()), settings)):
+            results[i] = result if isinstance(result, Processed) else _unextracted(article, result, results[i].error)
+    return results
+
+
+def _run(jobs: list[Job], settings: Settings) -> list:
+    if not jobs:
+        return []
+    args = [(job, settings.spacy_model) for job in jobs]
+    if not settings.workers:
+        return [call_guarded(process_job, arg) for arg in args]
+    key = (settings.workers, settings.document_timeout, settings.document_memory_mb)
+    pool = _POOLS.get(key) or _POOLS.setdefault(key, WorkerPool(
+        process_job, settings.workers, settings.document_timeout, settings.document_memory_mb))
+    return pool.map(args)
+
+
+def _unextracted(article: Article, failure: BaseException, earlier: ErrorRecord | None) -> Processed:
+    """An article kept without facts: its extraction failed or went over budget."""
+    reason = f"extraction stopped: {_reason(failure)}"
+    error = ErrorRecord("extract", reason, "terminal", article.source, article.url)
+    if earlier is not None:
+        error = replace(error, reason=f"{earlier.reason}; then {reason}")
+    facts = Facts(doc_id=article.id, is_new_attack_report=False, extractor=f"none ({reason})"[:200])
+    return Processed(article, error, facts)
+
+
+def _reason(failure: BaseException) -> str:
+    return failure.reason if isinstance(failure, PipelineError) else f"{type(failure).__name__}: {failure}"
 
 
 def close_pools() -> None:
@@ -141,15 +193,17 @@ def close_pools() -> None:
         _POOLS.popitem()[1].close()
 
 
-def page_article(page: FetchedPage, cleaned: CleanDoc | Exception | None) -> tuple[Article | None, ErrorRecord | None]:
-    """Build the article from a cleaned page; fall back to the feed's own text when the page is unusable."""
+def page_article(page: FetchedPage, failure: BaseException | None = None) -> tuple[Article | None, ErrorRecord | None]:
+    """Build the article from a fetched page; fall back to the feed's own text when the page is
+    unusable (or its processing `failure`d in a worker)."""
     item = page.item
     reason = None
-    if page.error is None and page.body is not None:
+    if page.error is None and page.body is not None and failure is not None:
+        reason, stage, klass = _reason(failure), "clean", "terminal"
+    elif page.error is None and page.body is not None:
         try:
-            if isinstance(cleaned, Exception):
-                raise cleaned
-            doc = cleaned if cleaned is not None else clean_html(page.body, url=page.final_url or item.url)
+            # The feed's title and date win; the page's date is searched only when the feed has none.
+            doc = clean_html(page.body, url=page.final_url or item.url, need_date=item.published is None)
             published = item.published or _parse_date(doc.date)
             article = Article(
                 id=item.article_id, source=item.source, url=item.url, title=item.title or doc.title,
@@ -217,11 +271,6 @@ def _parse_date(value: str | None) -> datetime | None:
     if parsed is None:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def extract_facts(articles: Sequence[Article], model: str) -> list[Facts]:
-    extractor = Extractor(model)
-    return list(extractor.extract([a.as_document() for a in articles]))
 
 
 MAX_CADENCE = timedelta(hours=24)  # a feed asking for less is still polled daily
