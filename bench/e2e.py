@@ -31,6 +31,8 @@ def serve(pages: list[bytes], n_articles: int, n_feeds: int) -> tuple[ThreadingH
     hits = {"pages": 0, "feeds": 0}
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, like the web servers of news sites
+
         def do_GET(self):  # noqa: N802
             if self.path.startswith("/p/"):
                 hits["pages"] += 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
-from extractors.pipeline import TIME_CUES, all_ents, ents_of, sents_of, span_text
+from extractors.pipeline import TIME_CUES, all_ents, ents_of, sents_of, span_text, text_of
 from extractors.numbers import parse_number, qualifier_of
 from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 
@@ -696,6 +696,14 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
                 continue
             out.append(place)
     return out
+
+
+def may_report_attack(doc: Doc) -> bool:
+    """False when no attack word, weapon word, weapon model or interception verb occurs anywhere:
+    such a document cannot score as a strike report, and the sentence-by-sentence pass is skipped."""
+    text = text_of(doc)
+    return bool(ATTACK_WORDS.search(text) or WEAPON_WORDS.search(text) or HEADLESS_CUE.search(text)
+                or any(e.label_ == "MODEL" for e in all_ents(doc)))
 
 
 def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits: list[Casualty]) -> tuple[bool, float]:

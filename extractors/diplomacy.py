@@ -224,6 +224,9 @@ FORMATS = re.compile(r"\b(trilateral|bilateral|multilateral|direct|indirect)\b",
 
 def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     """Diplomacy events of a document, merged by kind and venue."""
+    text = text_of(doc)
+    if not any(pattern.search(text) for _, pattern in KINDS) and not (HEAD_CUE.search(text) or LED_THE.search(text)):
+        return []  # most articles name no talks: skip the sentence-by-sentence pass
     nationality = person_countries(doc)
     cands: list[Candidate] = []
     pending_heads: dict[str, str] = {}

@@ -39,12 +39,14 @@ class Extractor:
         return doc
 
     def facts(self, document: Document, doc: Doc) -> Facts:
-        sents = attacks.sentence_infos(doc)
-        mentions = attacks.weapon_mentions(doc, sents)
-        hits = attacks.casualties(sents)
-        is_new, confidence = attacks.is_new_attack(doc, sents, mentions, hits)
-        day = attack_day(document.text, document.published)
-        found = attacks.build_attacks(doc, sents, mentions, hits, day) if is_new else []
+        found, is_new, confidence = [], False, 0.0
+        if attacks.may_report_attack(doc):
+            sents = attacks.sentence_infos(doc)
+            mentions = attacks.weapon_mentions(doc, sents)
+            hits = attacks.casualties(sents)
+            is_new, confidence = attacks.is_new_attack(doc, sents, mentions, hits)
+            day = attack_day(document.text, document.published)
+            found = attacks.build_attacks(doc, sents, mentions, hits, day) if is_new else []
         return Facts(
             doc_id=document.id, is_new_attack_report=is_new and bool(found), attacks=tuple(found),
             diplomacy=tuple(diplomacy.diplomacy_facts(doc)), persons=tuple(persons(doc)),
