@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 
 from flows.errors import PipelineError, TerminalError, TransientError
@@ -41,7 +42,13 @@ BLOCKED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "appl
 
 class Guard:
     """SSRF guard: only http(s), and no host that resolves to a loopback, private, link-local
-    (cloud metadata), multicast or reserved address unless the allow-list opens it."""
+    (cloud metadata), multicast or reserved address unless the allow-list opens it.
+
+    `check` runs on every request, redirects included (scheme, and hosts written as addresses);
+    `resolve` runs when a connection is opened: the host is looked up once, every address is
+    checked, and the connection goes to a checked address. No second lookup happens, so a DNS
+    answer that changes between check and connect (rebinding) cannot reach a refused address.
+    """
 
     def __init__(self, allowed: list[str]):
         self.hosts = {a.lower() for a in allowed if not is_network(a)}
@@ -53,25 +60,69 @@ class Guard:
         host = (url.host or "").lower()
         if not host:
             raise TerminalError("refused: URL without a host", url=str(url))
+        literal = _literal(host)
+        if literal is not None and host not in self.hosts:
+            self._allow(host, [literal], str(url))
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses to connect to for `host`; raises TerminalError if any is refused."""
+        host = host.lower()
         if host in self.hosts:
-            return
-        for address in self._addresses(host, url):
+            return [host]
+        literal = _literal(host)
+        if literal is not None:
+            self._allow(host, [literal], None)
+            return [host.strip("[]")]
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise TransientError(f"connection failed: cannot resolve {host}: {exc}") from None
+        addresses = list(dict.fromkeys(info[4][0].split("%")[0] for info in infos))
+        self._allow(host, [ipaddress.ip_address(a) for a in addresses], None)
+        return addresses
+
+    def _allow(self, host: str, addresses: list, url: str | None) -> None:
+        for address in addresses:
             if not address.is_global or address.is_multicast:
                 if not any(address in net for net in self.networks):
                     raise TerminalError(f"refused: {host} resolves to a non-public address ({address}); "
-                                        "add it to allowed_private_hosts to fetch it", url=str(url))
+                                        "add it to allowed_private_hosts to fetch it", url=url)
 
-    @staticmethod
-    def _addresses(host: str, url: httpx.URL) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-        try:
-            return [ipaddress.ip_address(host.strip("[]"))]
-        except ValueError:
-            pass
-        try:
-            infos = socket.getaddrinfo(host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise TransientError(f"connection failed: cannot resolve {host}: {exc}", url=str(url)) from None
-        return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, connecting only to addresses the Guard resolved and checked."""
+
+    def __init__(self, guard: Guard):
+        self.guard = guard
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        failure = None
+        for address in self.guard.resolve(host, port):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # try the host's next address
+        raise failure
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport whose connection pool uses the GuardedBackend (TLS still verifies the
+    certificate against the host name: only the TCP connection goes to the checked address)."""
+
+    def __init__(self, guard: Guard, limits: httpx.Limits):
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(guard),
+        )
 
 
 def make_client(settings: Settings) -> httpx.Client:
@@ -82,8 +133,9 @@ def make_client(settings: Settings) -> httpx.Client:
     limits = httpx.Limits(max_connections=max(settings.page_concurrency, settings.feed_concurrency) * 2)
     guard = Guard(settings.allowed_private_hosts)
     return httpx.Client(
-        timeout=timeout, limits=limits, follow_redirects=True, max_redirects=settings.http_max_redirects,
+        timeout=timeout, follow_redirects=True, max_redirects=settings.http_max_redirects,
         headers={"User-Agent": settings.http_user_agent, "Accept-Encoding": "gzip, deflate"},
+        transport=GuardedTransport(guard, limits),
         event_hooks={"request": [lambda request: guard.check(request.url)]},  # every hop, redirects too
     )
 
@@ -100,7 +152,8 @@ def get(
         headers["If-Modified-Since"] = last_modified
     try:
         return _stream(client, url, headers, max_bytes, time.monotonic() + total_timeout)
-    except PipelineError:
+    except PipelineError as exc:
+        exc.url = exc.url or url
         raise
     except httpx.TimeoutException as exc:
         raise TransientError(f"timeout ({type(exc).__name__})", url=url) from None

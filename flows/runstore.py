@@ -94,9 +94,8 @@ class RunStorage:
                 with opened(self.settings.database, lock_timeout=self.settings.lock_timeout) as con:
                     store.save_sources(con, sources)
                     store.finish_run(con, self.run_id, when, "completed", counts)
-                    changed = counts.get("articles_new") or counts.get("articles_updated") or self.merged.new
-                    if changed or not search.has_index(con):
-                        search.rebuild_index(con)  # keep full-text search current
+                    if search.index_due(con, self.settings.search_reindex_minutes):
+                        search.rebuild_index(con)  # reads every article: at most every search_reindex_minutes
                     return
             except DatabaseBusy:
                 self.staged = True

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     document_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one document may take to clean and extract before it is stopped.")
     document_memory_mb: int = Field(1536, ge=0, le=65536, description="Memory ceiling of a worker process in MB (0: none).")
     batch_size: int = Field(200, ge=1, le=100_000, description="Articles cleaned, extracted and stored per batch.")
+    search_reindex_minutes: float = Field(60.0, ge=0, le=7 * 24 * 60,
+                                          description="A run rebuilds the full-text index when it is older than this (0: every run).")
     spacy_model: str = Field("blank", min_length=1,
                              description="`blank` (rules only) or an installed spaCy pipeline name/path adding statistical NER.")
     lock_timeout: float = Field(30.0, ge=0, le=3600, description="Seconds a writer waits for a busy database before giving up.")

@@ -3,12 +3,15 @@
 The extension comes from PyPI (`duckdb-extension-fts`, built for the DuckDB version pinned here)
 and is loaded by file path, so nothing is downloaded at run time. Where that package is not
 available (it ships Linux x86-64 builds), search falls back to a term-count ranking with ILIKE.
-The BM25 index is rebuilt by each run that stored new or changed articles.
+The BM25 index covers the articles stored when it was built. DuckDB rebuilds it whole, which
+reads every article, so a run rebuilds it only when it is older than `search_reindex_minutes`;
+articles stored since the last build are found by substring, so search never misses them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -40,9 +43,34 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> bool:
     """(Re)build the BM25 index of articles(title, text); False when fts is unavailable."""
     if not load(con):
         return False
+    started = datetime.now(timezone.utc)
     con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', "
                 "stemmer = 'porter', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
+    con.execute("DELETE FROM search_index_state")
+    con.execute("INSERT INTO search_index_state SELECT ?, count(*) FROM articles", [started])
     return True
+
+
+def built_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the index was built; None without an index."""
+    if not has_index(con):
+        return None
+    try:
+        row = con.execute("SELECT max(built_at) FROM search_index_state").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def index_due(con: duckdb.DuckDBPyConnection, max_age_minutes: float) -> bool:
+    """Whether a run should rebuild: no index yet, or one older than `max_age_minutes` while
+    articles were stored after it."""
+    built = built_at(con)
+    if built is None:
+        return True
+    if datetime.now(timezone.utc) - built < timedelta(minutes=max_age_minutes):
+        return False
+    return bool(con.execute("SELECT count(*) FROM articles WHERE updated_at >= ?", [built]).fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -61,23 +89,38 @@ def has_index(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> tuple[list[Hit], str]:
-    """Ranked hits with a snippet each, and the method used ("bm25" or "ilike")."""
+    """Ranked hits with a snippet each, and the method used ("bm25", "bm25+recent" or "ilike").
+
+    With an index, articles stored since it was built are matched by substring; those holding
+    every term come first (they are the newest news), the BM25 ranking of the rest follows.
+    """
     terms = [t for t in re.findall(r"\w+", query.lower()) if len(t) > 1]
     if not terms:
         return [], "none"
-    if load(con) and has_index(con):
-        rows = con.execute(
-            f"SELECT article_id, {INDEX_SCHEMA}.match_bm25(article_id, ?) AS score, title, url, published, text "
-            "FROM articles WHERE score IS NOT NULL ORDER BY score DESC LIMIT ?", [query, limit]).fetchall()
-        method = "bm25"
-    else:
-        score = " + ".join("(CASE WHEN lower(title || ' ' || text) LIKE ? THEN 1 ELSE 0 END)" for _ in terms)
-        rows = con.execute(
-            f"SELECT article_id, {score} AS score, title, url, published, text FROM articles "
-            "WHERE score > 0 ORDER BY score DESC, published DESC NULLS LAST LIMIT ?",
-            [f"%{t}%" for t in terms] + [limit]).fetchall()
-        method = "ilike"
-    return [Hit(r[0], float(r[1]), r[2], r[3], r[4], snippet(r[5], terms)) for r in rows], method
+    built = built_at(con) if load(con) else None
+    if built is None:
+        rows = _substring(con, terms, limit, "TRUE", [])
+        return [_hit(r, terms) for r in rows], "ilike"
+    recent = [r for r in _substring(con, terms, limit, "updated_at >= ?", [built]) if r[1] >= len(terms)]
+    ranked = con.execute(
+        f"SELECT article_id, {INDEX_SCHEMA}.match_bm25(article_id, ?) AS score, title, url, published, text "
+        "FROM articles WHERE score IS NOT NULL AND updated_at < ? ORDER BY score DESC LIMIT ?",
+        [query, built, limit]).fetchall()
+    hits = [_hit(r, terms) for r in (recent + ranked)[:limit]]
+    return hits, "bm25+recent" if recent else "bm25"
+
+
+def _substring(con: duckdb.DuckDBPyConnection, terms: list[str], limit: int, where: str, params: list) -> list[tuple]:
+    """Articles ranked by how many terms they contain (case-insensitive substring)."""
+    score = " + ".join("(CASE WHEN lower(coalesce(title, '') || ' ' || text) LIKE ? THEN 1 ELSE 0 END)" for _ in terms)
+    return con.execute(
+        f"SELECT article_id, {score} AS score, title, url, published, text FROM articles "
+        f"WHERE {where} AND score > 0 ORDER BY score DESC, published DESC NULLS LAST LIMIT ?",
+        [f"%{t}%" for t in terms] + params + [limit]).fetchall()
+
+
+def _hit(row: tuple, terms: list[str]) -> Hit:
+    return Hit(row[0], float(row[1]), row[2], row[3], row[4], snippet(row[5], terms))
 
 
 def snippet(text: str, terms: list[str], width: int = 160) -> str:

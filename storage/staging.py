@@ -12,7 +12,7 @@ import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,10 @@ def merge(con: duckdb.DuckDBPyConnection, folder: Path) -> BatchCounts:
     total = BatchCounts()
     for path in pending(folder):
         tables = {p.stem: pq.read_table(p) for p in path.glob("*.parquet") if not p.stem.startswith("_")}
+        if "articles" in tables:  # stored now: the search index must see them as new
+            articles = tables["articles"]
+            when = pa.array([datetime.now(timezone.utc)] * articles.num_rows, articles.schema.field("updated_at").type)
+            tables["articles"] = articles.set_column(articles.schema.get_field_index("updated_at"), "updated_at", when)
         counts = store.apply_batch(con, tables)
         if (path / "_errors.parquet").exists():
             store.insert_error_rows(con, pq.read_table(path / "_errors.parquet"))

@@ -112,3 +112,29 @@ def test_feed_links_into_private_networks_are_recorded_and_the_run_goes_on(serve
     origins = dict(con.execute("SELECT title, origin FROM articles").fetchall())
     assert any("non-public address" in r for r in reasons)
     assert origins == {"Metadata": "feed", "Fine": "page"}
+
+
+def test_a_host_is_resolved_once_and_the_checked_address_is_the_one_connected(server, get, monkeypatch):
+    """DNS rebinding: a name that answers with an allowed address first and a refused one after
+    must not reach the refused one. The guard's lookup is the only lookup, and the connection
+    goes to the address it checked (the name below exists only in this fake resolver)."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "news.rebind.test":
+            return real(host, port, *args, **kwargs)
+        address = "127.0.0.1" if not answers else "10.0.0.1"  # first answer allowed, later ones not
+        answers.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    server.routes["/story"] = Route(body=b"<html><body>story</body></html>")
+    url = server.url("/story").replace("127.0.0.1", "news.rebind.test")
+    assert get(url, allowed=("127.0.0.1/32",)).body.startswith(b"<html>")
+    assert answers == ["127.0.0.1"]
+    answers.clear()
+    answers.append("used")  # the name now answers only with 10.0.0.1: refused before any connection
+    _raises(get, url, TerminalError, r"non-public address \(10\.0\.0\.1\)", allowed=("127.0.0.1/32",))

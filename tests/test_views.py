@@ -162,3 +162,33 @@ def test_report_renders_in_a_real_browser(fixture_db, tmp_path):
     assert "CONSOLE" not in proc.stderr and "Uncaught" not in proc.stderr
     dom = subprocess.run(args + ["--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
     assert dom.count("<img") == 2 and "Talks timeline" in dom
+
+
+def test_articles_stored_after_the_index_build_are_still_found(fixture_db, tmp_path):
+    """The index is rebuilt at most every search_reindex_minutes; newer articles are found by
+    substring and listed first when they hold every query word."""
+    import shutil
+    from datetime import timezone
+
+    from storage import search
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(fixture_db.database, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        assert search.rebuild_index(con)
+        assert not search.index_due(con, 60)
+        con.execute(
+            "INSERT INTO articles (article_id, source_id, title, text, content_hash, origin, first_seen, updated_at) "
+            "VALUES ('late1', 'wire', 'Blackout in Zhytomyr', ?, 'h', 'feed', ?, ?)",
+            ["Drones struck a substation near Zhytomyr overnight, cutting power to the city.",
+             datetime.now(timezone.utc), datetime.now(timezone.utc)])
+        hits, method = search.search(con, "Zhytomyr substation", limit=5)
+        assert method == "bm25+recent" and hits[0].article_id == "late1"
+        assert "Zhytomyr" in hits[0].snippet
+        assert search.index_due(con, 0) and not search.index_due(con, 60)
+        assert search.rebuild_index(con)
+        hits, method = search.search(con, "Zhytomyr substation", limit=5)
+        assert method == "bm25" and hits[0].article_id == "late1"
+    finally:
+        con.close()
