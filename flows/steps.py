@@ -158,7 +158,8 @@ def process_jobs(jobs: Sequence[Job], settings: Settings) -> list[Processed]:
             results[i] = _unextracted(job, result, None)
     if retry:
         for (i, article), result in zip(retry.items(), _run(list(retry.values()), settings)):
-            results[i] = result if isinstance(result, Processed) else _unextracted(article, result, results[i].error)
+            earlier = results[i].error
+            results[i] = replace(result, error=earlier) if isinstance(result, Processed) else _unextracted(article, result, earlier)
     return results
 
 

@@ -39,3 +39,46 @@ def test_worker_cleaning_equals_in_process_cleaning():
     for path, doc in zip(pages, remote):
         local = clean_html(path.read_bytes())
         assert doc == local, path.name
+
+
+def _item(n: int, summary: str) -> "FeedItem":
+    from datetime import datetime, timezone
+
+    from flows.sources import FeedItem
+
+    return FeedItem(source="wire", article_id=f"a{n}", url=f"https://news.example/{n}", title=f"Story {n}",
+                    summary=summary, published=datetime(2026, 11, 24, 7, tzinfo=timezone.utc), entry_hash=f"h{n}")
+
+
+def test_a_document_over_budget_is_stored_from_the_feed_text_and_the_batch_goes_on(settings_factory):
+    """Cleaning and extraction share the per-document budget; a page that exceeds it is stored
+    from its feed summary (itself extracted under the budget), with the reason recorded."""
+    from flows import steps
+
+    settings = settings_factory(workers=2, document_timeout=1)
+    story = ("<html><head><title>Overnight strike</title></head><body><article><h1>Overnight strike</h1>"
+             "<p>Russia launched 40 drones and 3 missiles at Kharkiv overnight, the air force said on Tuesday. "
+             "Air defences shot down 35 of the drones. Two people were killed in the city.</p>"
+             "<p>Emergency crews worked through the night to clear the rubble of the apartment block.</p>"
+             "</article></body></html>").encode()
+    # 40,000 distinct paragraphs (4 MB): seconds of cleaning and extraction, over the 1 s budget
+    huge = ("<html><body><article>" + "".join(
+        f"<p>Drones hit district {i} of Kharkiv overnight, and {i % 7 + 2} people were injured there, officials said.</p>"
+        for i in range(40_000)) + "</article></body></html>").encode()
+    try:
+        steps.process_jobs([steps.FetchedPage(_item(0, "warm-up"), story, None)], settings)  # workers started
+        results = steps.process_jobs([
+            steps.FetchedPage(_item(1, "x"), story, None),
+            steps.FetchedPage(_item(2, "Russia fired 12 drones at Odesa overnight; 10 were shot down."), huge, None),
+            steps.FetchedPage(_item(3, "x"), story, None),
+        ], settings)
+    finally:
+        steps.close_pools()
+    ok1, slow, ok3 = results
+    for ok in (ok1, ok3):
+        assert ok.error is None and ok.article.origin == "page"
+        assert ok.facts.is_new_attack_report and ok.facts.attacks[0].weapons
+    assert slow.article.origin == "feed" and slow.article.fallback_reason.startswith("document took longer than 1 s")
+    assert "used the feed's summary instead" in slow.error.reason
+    assert slow.facts.extractor.startswith("newswatch-rules")  # the summary itself was extracted
+    assert any(w.launched == 12 for a in slow.facts.attacks for w in a.weapons)
