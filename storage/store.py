@@ -59,20 +59,23 @@ def _arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(list(rows))
 
 
+LOOKUP_CHUNK = 256  # ids per IN list: small enough that DuckDB answers it from the primary-key index
+
+
 def known_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    """content_hash and entry_hash of the stored articles among `ids` (an index lookup each)."""
-    wanted = _arrow([{"article_id": i} for i in dict.fromkeys(ids)])
-    if wanted.num_rows == 0:
-        return {}
-    con.register("wanted_ids", wanted)
-    try:
+    """content_hash and entry_hash of the stored articles among `ids`.
+
+    Each chunk of ids is a literal IN list, which DuckDB answers with primary-key index lookups
+    on a large table (a join would scan every article id); the ids are quoted here.
+    """
+    wanted = list(dict.fromkeys(ids))
+    out: dict[str, tuple[str, str | None]] = {}
+    for i in range(0, len(wanted), LOOKUP_CHUNK):
+        listed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in wanted[i:i + LOOKUP_CHUNK])
         rows = con.execute(
-            "SELECT a.article_id, a.content_hash, a.entry_hash FROM articles a "
-            "JOIN wanted_ids w ON a.article_id = w.article_id"
-        ).fetchall()
-    finally:
-        con.unregister("wanted_ids")
-    return {r[0]: (r[1], r[2]) for r in rows}
+            f"SELECT article_id, content_hash, entry_hash FROM articles WHERE article_id IN ({listed})").fetchall()
+        out.update((r[0], (r[1], r[2])) for r in rows)
+    return out
 
 
 def batch_tables(items: Sequence[tuple[Article, Facts]], run_id: str, now: datetime) -> dict[str, pa.Table]:
@@ -97,15 +100,11 @@ def apply_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     articles = tables.get("articles")
     if articles is None or articles.num_rows == 0:
         return BatchCounts()
-    con.register("batch_keys", articles.select(["article_id", "content_hash"]))
-    try:
-        status = con.execute(
-            "SELECT b.article_id, a.article_id IS NULL FROM batch_keys b LEFT JOIN articles a USING (article_id) "
-            "WHERE a.content_hash IS DISTINCT FROM b.content_hash").fetchall()
-    finally:
-        con.unregister("batch_keys")
-    fresh = [aid for aid, _ in status]
-    changed = [aid for aid, is_new in status if not is_new]
+    ids = articles.column("article_id").to_pylist()
+    stored = known_articles(con, ids)
+    hashes = dict(zip(ids, articles.column("content_hash").to_pylist()))
+    fresh = [aid for aid in dict.fromkeys(ids) if stored.get(aid, (None,))[0] != hashes[aid]]
+    changed = [aid for aid in fresh if aid in stored]
     if not fresh:
         return BatchCounts(unchanged=articles.num_rows)
     con.register("fresh_ids", _arrow([{"article_id": i} for i in fresh]))
@@ -152,16 +151,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> int:
         return 0
     con.register("fact_batch", batch)
     try:
-        before = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         if table == "diplomacy":
             cols = [c for c in batch.column_names if c != "delegation_heads"]
-            con.execute(
+            inserted = con.execute(
                 f"INSERT INTO diplomacy ({', '.join(cols)}, delegation_heads) "
                 f"SELECT {', '.join(cols)}, map_from_entries(delegation_heads) FROM fact_batch WHERE {FRESH}"
-            )
+            ).fetchone()
         else:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM fact_batch WHERE {FRESH}")
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+            inserted = con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM fact_batch WHERE {FRESH}").fetchone()
+        return int(inserted[0]) if inserted else 0
     finally:
         con.unregister("fact_batch")
 
