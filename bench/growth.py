@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -113,8 +114,11 @@ def batch(items, size: int, tag: str) -> tuple[list, list]:
     return articles, facts
 
 
-def ingest_seconds(db: Path, tmp: Path, items, size: int, tag: str) -> float:
-    """What a run does around storing one batch: dedup lookup, write, cluster/alerts, run record."""
+def ingest_seconds(original: Path, tmp: Path, items, size: int, tag: str) -> float:
+    """What a run does around storing one batch: dedup lookup, write, cluster/alerts, run record.
+    Each repeat starts from a copy of the same database."""
+    db = tmp / f"{original.stem}-{tag}.duckdb"
+    shutil.copy(original, db)
     settings = settings_for(db, tmp)
     articles, facts = batch(items, size, tag)
     marks = [time.perf_counter()]
@@ -132,7 +136,8 @@ def ingest_seconds(db: Path, tmp: Path, items, size: int, tag: str) -> float:
     if counts.new != size:
         sys.exit(f"expected {size} new articles, stored {counts.new}")
     steps = dict(zip(("begin+lookup", "write", "cluster+alerts", "finish"), (b - a for a, b in zip(marks, marks[1:]))))
-    print(f"  {db.stem} {tag}: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()), file=sys.stderr)
+    db.unlink()
+    print(f"  {original.stem} {tag}: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()), file=sys.stderr)
     return marks[-1] - marks[0]
 
 

@@ -10,6 +10,7 @@ by more than that factor.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
@@ -58,19 +59,24 @@ class Event:
     event_id: str
     reports: list[Report]
 
-    @property
+    def add(self, report: Report) -> None:
+        self.reports.append(report)
+        for name in ("attacker", "target", "day", "places"):
+            self.__dict__.pop(name, None)  # recomputed from the reports on next use
+
+    @functools.cached_property
     def attacker(self) -> str | None:
         return _most_common(r.attacker for r in self.reports)
 
-    @property
+    @functools.cached_property
     def target(self) -> str | None:
         return _most_common(r.target for r in self.reports)
 
-    @property
+    @functools.cached_property
     def day(self) -> date:
         return min(r.day for r in self.reports)
 
-    @property
+    @functools.cached_property
     def places(self) -> set[str]:
         return set().union(*(r.places for r in self.reports))
 
@@ -135,9 +141,9 @@ def _counts_relation(a: dict[str, int], b: dict[str, int]) -> str:
 
 def same_strike(event: Event, report: Report, window_days: int) -> bool:
     """Whether `report` describes the strike of `event` (the clustering rule above)."""
-    if not (_sides_agree(event.attacker, report.attacker) and _sides_agree(event.target, report.target)):
-        return False
     if abs((report.day - event.day).days) > window_days:
+        return False
+    if not (_sides_agree(event.attacker, report.attacker) and _sides_agree(event.target, report.target)):
         return False
     relations = {_counts_relation(r.launched, report.launched) for r in event.reports}
     if "conflicting" in relations:
@@ -150,12 +156,20 @@ def same_strike(event: Event, report: Report, window_days: int) -> bool:
 def cluster(reports: list[Report], events: list[Event], window_days: int) -> set[str]:
     """Add each report to a matching event or a new one; returns the ids of touched events."""
     touched: set[str] = set()
+    by_day: dict[date, list[int]] = {}  # strike day -> positions in `events`: only nearby days are compared
+    for n, event in enumerate(events):
+        by_day.setdefault(event.day, []).append(n)
     for report in sorted(reports, key=lambda r: (r.published or r.first_seen, r.attack_id)):
-        match = next((e for e in events if same_strike(e, report, window_days)), None)
+        near = sorted({n for k in range(-window_days, window_days + 1)
+                       for n in by_day.get(report.day + timedelta(days=k), ())})
+        match = next((events[n] for n in near if same_strike(events[n], report, window_days)), None)
         if match is None:
             match = Event(event_id_for(report), [])
             events.append(match)
-        match.reports.append(report)
+            by_day.setdefault(report.day, []).append(len(events) - 1)
+        elif report.day < match.day:  # the event's day moves earlier: index it there too
+            by_day.setdefault(report.day, []).append(events.index(match))
+        match.add(report)
         touched.add(match.event_id)
     return touched
 

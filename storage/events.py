@@ -10,14 +10,20 @@ import pyarrow as pa
 
 from storage.db import transaction
 
-REPORTS_SQL = """
+def _reports_sql(picked: str) -> str:
+    """Attack reports (rows of articles that report a new attack) for the attacks `picked`
+    selects, with their places and weapons gathered for those attacks only."""
+    return f"""
+WITH picked AS ({picked}),
+pl AS (SELECT attack_id, list(DISTINCT name) AS places FROM locations
+       WHERE attack_id IN (SELECT attack_id FROM picked) GROUP BY attack_id),
+pw AS (SELECT attack_id, list({{'category': category, 'model': model, 'launched': launched, 'intercepted': intercepted}})
+              AS weapons FROM weapons WHERE attack_id IN (SELECT attack_id FROM picked) GROUP BY attack_id)
 SELECT a.attack_id, a.article_id, ar.source_id, ar.origin, ar.url, ar.title, ar.published, ar.first_seen,
        a.attacker, a.target_country, coalesce(a.attack_date, CAST(coalesce(ar.published, ar.first_seen) AS DATE)) AS day,
-       a.killed, a.injured, a.children, a.regions_count, a.services_disrupted, a.evidence,
-       (SELECT list(DISTINCT l.name) FROM locations l WHERE l.attack_id = a.attack_id) AS places,
-       (SELECT list({'category': w.category, 'model': w.model, 'launched': w.launched, 'intercepted': w.intercepted})
-          FROM weapons w WHERE w.attack_id = a.attack_id) AS weapons
-FROM attacks a JOIN articles ar USING (article_id)
+       a.killed, a.injured, a.children, a.regions_count, a.services_disrupted, a.evidence, pl.places, pw.weapons
+FROM attacks a JOIN picked USING (attack_id) JOIN articles ar ON ar.article_id = a.article_id
+     LEFT JOIN pl ON pl.attack_id = a.attack_id LEFT JOIN pw ON pw.attack_id = a.attack_id
 WHERE ar.is_attack_report
 """
 
@@ -28,16 +34,25 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def unclustered_reports(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Attack reports (of articles that report a new attack) not yet in any event."""
-    return _rows(con.execute(REPORTS_SQL + " AND a.attack_id NOT IN (SELECT attack_id FROM event_articles)"))
+    """Attack reports not yet in any event.
+
+    Only articles stored since a day before the latest clustering are looked at (every report
+    older than that was clustered then), so the work does not grow with the database.
+    """
+    since = con.execute("SELECT max(joined_at) - INTERVAL 1 DAY FROM event_articles").fetchone()[0]
+    recent = "TRUE" if since is None else "article_id IN (SELECT article_id FROM articles WHERE updated_at >= $since)"
+    picked = (f"SELECT attack_id FROM attacks WHERE {recent} "
+              "AND attack_id NOT IN (SELECT attack_id FROM event_articles)")
+    return _rows(con.execute(_reports_sql(picked), {} if since is None else {"since": since}))
 
 
 def event_members(con: duckdb.DuckDBPyConnection, first_day: date, last_day: date) -> dict[str, list[dict[str, Any]]]:
     """Reports of the events whose strike day falls in [first_day, last_day], by event id."""
+    picked = ("SELECT ea.attack_id, ea.event_id FROM event_articles ea JOIN events e USING (event_id) "
+              "WHERE e.event_date BETWEEN $first AND $last")
     rows = _rows(con.execute(
-        "SELECT ea.event_id, r.* FROM (" + REPORTS_SQL + ") r JOIN event_articles ea USING (attack_id) "
-        "WHERE ea.event_id IN (SELECT event_id FROM events WHERE event_date BETWEEN ? AND ?)",
-        [first_day, last_day]))
+        _reports_sql(picked).replace("SELECT a.attack_id,", "SELECT picked.event_id, a.attack_id,", 1),
+        {"first": first_day, "last": last_day}))
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         out.setdefault(row.pop("event_id"), []).append(row)

@@ -187,8 +187,9 @@ def replace_facts(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article,
         with transaction(con):
             _delete_facts(con, ids)
             con.execute("DELETE FROM event_articles WHERE article_id IN (SELECT article_id FROM fresh_ids)")
-            con.execute("UPDATE articles SET is_attack_report = flags.is_attack_report, extractor = flags.extractor "
-                        "FROM flags WHERE articles.article_id = flags.article_id")
+            # updated_at moves so that alert clustering, which looks at recent articles, sees them again
+            con.execute("UPDATE articles SET is_attack_report = flags.is_attack_report, extractor = flags.extractor, "
+                        "updated_at = now() FROM flags WHERE articles.article_id = flags.article_id")
             written = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
     finally:
         con.unregister("fresh_ids")
