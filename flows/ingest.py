@@ -40,9 +40,27 @@ def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> 
     return steps.poll_feed(spec, state, settings)
 
 
+class Handoff:
+    """A batch passed from one task to the next, emptied once taken.
+
+    Prefect keeps every task result of a flow run in memory until the run ends (to track
+    dependencies), so a run returning its batches directly would hold every page and article it
+    processed. Results travel in this holder instead; only the empty holder stays behind.
+    """
+
+    def __init__(self, value: list):
+        self._value: list | None = value
+
+    def take(self) -> list:
+        value, self._value = self._value, None
+        if value is None:
+            raise RuntimeError("batch already taken")
+        return value
+
+
 @task(name="fetch", cache_policy=NO_CACHE)
-def fetch_pages(items: list[FeedItem], settings: Settings) -> list[steps.FetchedPage]:
-    return steps.fetch_pages(items, settings)
+def fetch_pages(items: list[FeedItem], settings: Settings) -> Handoff:
+    return Handoff(steps.fetch_pages(items, settings))
 
 
 @task(name="read-seeds", cache_policy=NO_CACHE)
@@ -52,8 +70,8 @@ def read_seed_articles(settings: Settings) -> tuple[list, list[ErrorRecord]]:
 
 
 @task(name="clean-and-extract", cache_policy=NO_CACHE)
-def process(jobs: list, settings: Settings) -> list[steps.Processed]:
-    return steps.process_jobs(jobs, settings)
+def process(jobs: list, settings: Settings) -> Handoff:
+    return Handoff(steps.process_jobs(jobs, settings))
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -154,7 +172,7 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
     def store(done) -> None:
         nonlocal pending
         future, errors = done
-        results = future.result() if future is not None else []
+        results = future.result().take() if future is not None else []
         if not results and not errors and not pending:
             return
         kept = [r for r in results if r.article is not None]
@@ -171,7 +189,7 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
     in_flight = None
     for k in range(len(batches)):
         jobs, errors = next_up
-        jobs = jobs.result() if hasattr(jobs, "result") else jobs
+        jobs = jobs.result().take() if hasattr(jobs, "result") else jobs
         next_up = prepare(batches[k + 1]) if k + 1 < len(batches) else None
         done, in_flight = in_flight, (process.submit(quote(jobs), settings) if jobs else None, errors)
         if done is not None:
