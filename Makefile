@@ -22,6 +22,7 @@ test: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/e2e.py
+	$(VENV)/bin/python bench/growth.py
 
 clean-env:
 	rm -rf $(VENV)

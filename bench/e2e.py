@@ -73,7 +73,7 @@ def serve(pages: list[bytes], n_articles: int, n_feeds: int) -> tuple[ThreadingH
 
 class TreeMemory:
     """Samples the memory of a process and all its descendants (workers, fork server, Prefect's
-    local server) every 0.1 s: the peak of their summed PSS (shared pages counted once, split
+    local server) every 0.25 s: the peak of their summed PSS (shared pages counted once, split
     among the sharers) and the peak RSS of the process itself."""
 
     def __init__(self, pid: int):
@@ -83,18 +83,15 @@ class TreeMemory:
         self._thread.start()
 
     def _tree(self) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         out, todo = [], [self.pid]
         while todo:
             pid = todo.pop()
             out.append(pid)
-            todo += children.get(pid, [])
+            for children in Path(f"/proc/{pid}/task").glob("*/children"):
+                try:
+                    todo += [int(c) for c in children.read_text().split()]
+                except OSError:
+                    pass
         return out
 
     @staticmethod
@@ -108,7 +105,7 @@ class TreeMemory:
         return 0.0
 
     def _run(self) -> None:
-        while not self._stop.wait(0.1):
+        while not self._stop.wait(0.25):
             tree = sum(self._kb(pid, "smaps_rollup", "Pss:") for pid in self._tree()) / 1024
             self.peak_tree_mb = max(self.peak_tree_mb, tree)
             self.peak_main_mb = max(self.peak_main_mb, self._kb(self.pid, "status", "VmRSS:") / 1024)

@@ -426,11 +426,22 @@ def search_articles(
     config: ConfigOpt = None,
     database: DatabaseOpt = None,
     limit: Annotated[int, typer.Option(help="Hits shown.")] = 10,
+    reindex: Annotated[bool, typer.Option("--reindex", help="Rebuild the full-text index first (needs write access).")] = False,
 ) -> None:
     """Full-text search over article titles and texts (BM25), ranked, with snippets."""
     settings = _settings(config, database=database)
     from storage import search
 
+    if reindex:
+        from storage.db import DatabaseBusy, DatabaseMissing, opened
+
+        if not settings.database.exists():
+            _fail(DatabaseMissing(f"database {settings.database} does not exist yet; run `newswatch run` first"), 3)
+        try:
+            with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+                search.rebuild_index(con)
+        except DatabaseBusy as exc:
+            _fail(exc, 3)
     hits, method = _read_rows(settings, lambda con: search.search(con, query, limit))
     if not hits:
         out.print(f"no article matches {query!r}")

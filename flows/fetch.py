@@ -6,8 +6,10 @@ TransientError or a TerminalError carrying the URL.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -117,12 +119,18 @@ class GuardedTransport(httpx.HTTPTransport):
     certificate against the host name: only the TCP connection goes to the checked address)."""
 
     def __init__(self, guard: Guard, limits: httpx.Limits):
-        super().__init__(limits=limits, trust_env=False)
+        super().__init__(verify=_ssl_context(), limits=limits, trust_env=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), max_connections=limits.max_connections,
+            ssl_context=_ssl_context(), max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
             network_backend=GuardedBackend(guard),
         )
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle costs ~60 ms each time."""
+    return httpx.create_ssl_context()
 
 
 def make_client(settings: Settings) -> httpx.Client:

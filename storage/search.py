@@ -4,8 +4,9 @@ The extension comes from PyPI (`duckdb-extension-fts`, built for the DuckDB vers
 and is loaded by file path, so nothing is downloaded at run time. Where that package is not
 available (it ships Linux x86-64 builds), search falls back to a term-count ranking with ILIKE.
 The BM25 index covers the articles stored when it was built. DuckDB rebuilds it whole, which
-reads every article, so a run rebuilds it only when it is older than `search_reindex_minutes`;
-articles stored since the last build are found by substring, so search never misses them.
+reads every article, so a run rebuilds it only once an article it lacks has waited
+`search_reindex_minutes`; until then those articles are found by substring, so search never
+misses them.
 """
 from __future__ import annotations
 
@@ -63,14 +64,15 @@ def built_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
 
 
 def index_due(con: duckdb.DuckDBPyConnection, max_age_minutes: float) -> bool:
-    """Whether a run should rebuild: no index yet, or one older than `max_age_minutes` while
-    articles were stored after it."""
+    """Whether a run should (re)build the index: some article it lacks (all of them, without an
+    index) was stored more than `max_age_minutes` ago. Until then search finds those by substring."""
     built = built_at(con)
-    if built is None:
-        return True
-    if datetime.now(timezone.utc) - built < timedelta(minutes=max_age_minutes):
+    row = con.execute("SELECT min(updated_at) FROM articles" + ("" if built is None else " WHERE updated_at >= ?"),
+                      [] if built is None else [built]).fetchone()
+    oldest_missing = row[0] if row else None
+    if oldest_missing is None:
         return False
-    return bool(con.execute("SELECT count(*) FROM articles WHERE updated_at >= ?", [built]).fetchone()[0])
+    return datetime.now(timezone.utc) - oldest_missing >= timedelta(minutes=max_age_minutes)
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def test_search_ranks_matching_articles_with_snippets(fixture_db):
         assert search.search(con, "qwertyuiop", 5)[0] == []
     finally:
         con.close()
-    result = CliRunner().invoke(app, ["search", "Istanbul delegation", "-d", str(fixture_db.database)])
+    result = CliRunner().invoke(app, ["search", "Istanbul delegation", "-d", str(fixture_db.database), "--reindex"])
     assert result.exit_code == 0 and "bm25" in result.output and "Istanbul" in result.output
 
 
@@ -186,7 +186,7 @@ def test_articles_stored_after_the_index_build_are_still_found(fixture_db, tmp_p
         hits, method = search.search(con, "Zhytomyr substation", limit=5)
         assert method == "bm25+recent" and hits[0].article_id == "late1"
         assert "Zhytomyr" in hits[0].snippet
-        assert search.index_due(con, 0) and not search.index_due(con, 60)
+        assert search.index_due(con, 0) and not search.index_due(con, 60)  # lacks one article, stored just now
         assert search.rebuild_index(con)
         hits, method = search.search(con, "Zhytomyr substation", limit=5)
         assert method == "bm25" and hits[0].article_id == "late1"
