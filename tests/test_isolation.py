@@ -82,3 +82,21 @@ def test_a_document_over_budget_is_stored_from_the_feed_text_and_the_batch_goes_
     assert "used the feed's summary instead" in slow.error.reason
     assert slow.facts.extractor.startswith("newswatch-rules")  # the summary itself was extracted
     assert any(w.launched == 12 for a in slow.facts.attacks for w in a.weapons)
+
+
+def test_in_process_and_worker_processing_agree(settings_factory):
+    """`workers = 0` (no worker processes) gives the same articles and facts as the workers."""
+    from flows import steps
+
+    story = ("<html><body><article><h1>Strike on Dnipro</h1><p>Russia fired 12 missiles and 60 drones at Dnipro "
+             "overnight; air defences shot down 9 missiles and 51 drones, the air force said. Three people "
+             "were injured, regional governor Serhiy Lysak said.</p></article></body></html>").encode()
+    jobs = [steps.FetchedPage(_item(n, "summary"), story if n else b"<html><body></body></html>", None) for n in range(2)]
+    try:
+        remote = steps.process_jobs(jobs, settings_factory(workers=2))
+    finally:
+        steps.close_pools()
+    local = steps.process_jobs(jobs, settings_factory(workers=0))
+    assert [(r.article, r.error, r.facts) for r in remote] == [(r.article, r.error, r.facts) for r in local]
+    assert local[0].article.origin == "feed" and "no main text" in local[0].error.reason
+    assert local[1].facts.attacks and local[1].article.origin == "page"
