@@ -24,7 +24,7 @@ class Extractor:
     def __init__(self, model: str = "blank"):
         self.model = model
         self.nlp = build_nlp(model)
-        self.name = f"newswatch-rules-{EXTRACTOR_VERSION}/{model}"
+        self.name = extractor_name(model)
 
     def extract(self, docs: Iterable[Document], batch_size: int = 64) -> Iterator[Facts]:
         docs = list(docs) if not isinstance(docs, list) else docs
@@ -52,6 +52,11 @@ class Extractor:
             diplomacy=tuple(diplomacy.diplomacy_facts(doc)), persons=tuple(persons(doc)),
             places=tuple(all_places(doc)), extractor=self.name, attack_confidence=confidence,
         )
+
+
+def extractor_name(model: str = "blank") -> str:
+    """What is stored in articles.extractor: rules version and spaCy pipeline."""
+    return f"newswatch-rules-{EXTRACTOR_VERSION}/{model}"
 
 
 @functools.cache

@@ -205,22 +205,24 @@ def reextract(
     re-clustered; alerts already raised are kept and are not raised again.
     """
     settings = _settings(config, database=database)
-    from extractors.extract import Extractor
+    from extractors.extract import extractor_name
     from extractors.types import Article
+    from flows import steps
     from flows.alerting import evaluate
     from storage import search, store
     from storage.db import DatabaseBusy, opened
 
-    extractor = Extractor(settings.spacy_model)
+    name = extractor_name(settings.spacy_model)
     try:
         with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-            rows = store.articles_to_reextract(con, extractor.name, everything)
+            rows = store.articles_to_reextract(con, name, everything)
         written = 0
         for i in range(0, len(rows), settings.batch_size):
             batch = [Article(id=r["article_id"], source=r["source_id"], url=r["url"], title=r["title"], text=r["text"],
                              content_hash=r["content_hash"], origin=r["origin"], published=r["published"])
                      for r in rows[i:i + settings.batch_size]]
-            facts = list(extractor.extract([a.as_document() for a in batch]))
+            # in the worker processes: both cores, and the per-document time and memory budget
+            facts = [p.facts for p in steps.process_jobs(batch, settings)]
             with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
                 written += store.replace_facts(con, list(zip(batch, facts)))
         with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
@@ -229,7 +231,9 @@ def reextract(
         summary = evaluate(settings)
     except DatabaseBusy as exc:
         _fail(exc, 3)
-    out.print(f"re-extracted {len(rows)} articles ({written} fact rows) with {extractor.name}; "
+    finally:
+        steps.close_pools()
+    out.print(f"re-extracted {len(rows)} articles ({written} fact rows) with {name}; "
               f"events re-clustered: {summary.events_touched}, new alerts: {len(summary.alerts_raised)}")
 
 
