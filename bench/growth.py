@@ -49,13 +49,14 @@ SPREAD_DAYS = 3 * 365
 
 
 def template_items() -> list[tuple[Article, object]]:
-    """The seed and gold cases as (Article, Facts), published over the last days."""
+    """The seed and gold cases as (Article, Facts), published over the last 24 hours, as the new
+    articles of one poll cycle are."""
     now = datetime.now(timezone.utc)
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests" / "gold").glob("*.txt"))]
     texts += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     articles = [Article(id=f"t{n}", source=f"outlet{n % 7}", url=f"https://outlet{n % 7}.example/{name}", title=name,
                         text=text, content_hash=content_hash(name, text), origin="page",
-                        published=now - timedelta(hours=6 * n), entry_hash=f"e{n}")
+                        published=now - timedelta(hours=24 * n / len(texts)), entry_hash=f"e{n}")
                 for n, (name, text) in enumerate(texts)]
     facts = list(Extractor().extract([a.as_document() for a in articles]))
     return list(zip(articles, facts))
