@@ -57,10 +57,15 @@ def digest(*parts: str | None) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    port = parts.port
+    """Lower-case scheme and host, no fragment, no tracking parameters, no default port.
+    A link that does not parse (an unbalanced "[" in the host, a port out of range) is kept as
+    written: it still identifies its entry, and fetching it fails with a recorded error."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url.strip()
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)])

@@ -67,3 +67,13 @@ def test_mutated_feeds_never_raise(data):
     for item in parsed.items:
         assert item.article_id and item.entry_hash
     assert parsed.unreadable in (True, False)
+
+
+def test_an_unparseable_link_keeps_its_entry():
+    """Found by the fuzzer: a "[" in a link's host made urlsplit raise and the whole feed fail."""
+    items = "".join(f"<item><title>{t}</title><link>{u}</link><description>Text of {t}.</description></item>"
+                    for t, u in (("Broken link", "https://[news.example/a"), ("Good link", "https://news.example/b")))
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    parsed = parse_feed("fuzz", body, {"content-type": "application/rss+xml"})
+    assert [i.title for i in parsed.items] == ["Broken link", "Good link"]
+    assert len({i.article_id for i in parsed.items}) == 2
