@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
 from extractors.pipeline import all_ents, ents_of, sentence_of, sents_of, span_text, text_of
-from extractors.numbers import parse_number, qualifier_of
+from extractors.numbers import parse_number
 from extractors.types import Diplomacy, Evidence
 
 KINDS = (

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc
 
 from extractors import attacks, diplomacy, gazetteer
-from extractors.pipeline import all_ents, build_nlp, ents_of, sentence_of, sents_of
+from extractors.pipeline import all_ents, build_nlp, sentence_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 # Bumped whenever rules change what they extract; `newswatch reextract` redoes older articles.

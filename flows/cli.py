@@ -112,7 +112,6 @@ def extract(
     """Extract attack and diplomacy facts from JSON lines; prints one JSON line of facts per input."""
     settings = _settings(config)
     from extractors.extract import Extractor
-    from extractors.types import Document
 
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
     docs, bad = [], []

@@ -46,8 +46,8 @@ class Guard:
     """SSRF guard: only http(s), and no host that resolves to a loopback, private, link-local
     (cloud metadata), multicast or reserved address unless the allow-list opens it.
 
-    `check` runs on every request, redirects included (scheme, and hosts written as addresses);
-    `resolve` runs when a connection is opened: the host is looked up once, every address is
+    `check` runs on every request, redirects included (the scheme); `resolve` runs when a
+    connection is opened, before anything is sent: the host is looked up once, every address is
     checked, and the connection goes to a checked address. No second lookup happens, so a DNS
     answer that changes between check and connect (rebinding) cannot reach a refused address.
     """
@@ -62,40 +62,33 @@ class Guard:
         host = (url.host or "").lower()
         if not host:
             raise TerminalError("refused: URL without a host", url=str(url))
-        literal = _literal(host)
-        if literal is not None and host not in self.hosts:
-            self._allow(host, [literal], str(url))
 
     def resolve(self, host: str, port: int) -> list[str]:
         """The addresses to connect to for `host`; raises TerminalError if any is refused."""
         host = host.lower()
         if host in self.hosts:
             return [host]
-        literal = _literal(host)
+        try:
+            literal = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            literal = None
         if literal is not None:
-            self._allow(host, [literal], None)
+            self._allow(host, [literal])
             return [host.strip("[]")]
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
             raise TransientError(f"connection failed: cannot resolve {host}: {exc}") from None
         addresses = list(dict.fromkeys(info[4][0].split("%")[0] for info in infos))
-        self._allow(host, [ipaddress.ip_address(a) for a in addresses], None)
+        self._allow(host, [ipaddress.ip_address(a) for a in addresses])
         return addresses
 
-    def _allow(self, host: str, addresses: list, url: str | None) -> None:
+    def _allow(self, host: str, addresses: list) -> None:
         for address in addresses:
             if not address.is_global or address.is_multicast:
                 if not any(address in net for net in self.networks):
                     raise TerminalError(f"refused: {host} resolves to a non-public address ({address}); "
-                                        "add it to allowed_private_hosts to fetch it", url=url)
-
-
-def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
+                                        "add it to allowed_private_hosts to fetch it")
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -120,6 +113,8 @@ class GuardedTransport(httpx.HTTPTransport):
 
     def __init__(self, guard: Guard, limits: httpx.Limits):
         super().__init__(verify=_ssl_context(), limits=limits, trust_env=False)
+        # httpx takes no network backend, so its pool (`_pool`, httpx 0.28 as locked) is replaced
+        # by the same pool built with ours.
         self._pool = httpcore.ConnectionPool(
             ssl_context=_ssl_context(), max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,

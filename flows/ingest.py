@@ -162,40 +162,40 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
     A batch is a list of seed Articles or of FeedItems. Returns the errors not stored yet.
     """
     def prepare(batch: list):
+        """Start getting a batch's jobs; returns a function that waits for (jobs, errors)."""
         if not batch or not isinstance(batch[0], FeedItem):
-            return batch, []  # seed articles: extraction only
+            return lambda: (batch, [])  # seed articles: extraction only
         if settings.fetch_pages:
-            return fetch_pages.submit(quote(batch), settings), []
+            fetching = fetch_pages.submit(quote(batch), settings)
+            return lambda: (fetching.result().take(), [])
         pairs = [steps.feed_article(i) for i in batch]
-        return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
+        return lambda: ([a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None])
 
-    def store(done) -> None:
+    def store(processing, errors: list[ErrorRecord]) -> None:
         nonlocal pending
-        future, errors = done
-        results = future.result().take() if future is not None else []
+        results = processing.result().take() if processing is not None else []
         if not results and not errors and not pending:
             return
         kept = [r for r in results if r.article is not None]
-        errors = errors + [r.error for r in results if r.error is not None]
-        written = store_batch(storage, quote([r.article for r in kept]), quote([r.facts for r in kept]), errors + pending)
+        found = errors + [r.error for r in results if r.error is not None]
+        written = store_batch(storage, quote([r.article for r in kept]), quote([r.facts for r in kept]), found + pending)
         summary.add(written)
         if storage.staged:
             summary.articles_staged += len(kept) - (written.new + written.updated + written.unchanged)
-        progress.advance(len(results) + len(done[1]))
-        summary.note(errors)
+        progress.advance(len(results) + len(errors))
+        summary.note(found)
         pending = []
 
-    next_up = prepare(batches[0]) if batches else None
+    waiting = prepare(batches[0]) if batches else None
     in_flight = None
     for k in range(len(batches)):
-        jobs, errors = next_up
-        jobs = jobs.result().take() if hasattr(jobs, "result") else jobs
-        next_up = prepare(batches[k + 1]) if k + 1 < len(batches) else None
+        jobs, errors = waiting()
+        waiting = prepare(batches[k + 1]) if k + 1 < len(batches) else None
         done, in_flight = in_flight, (process.submit(quote(jobs), settings) if jobs else None, errors)
         if done is not None:
-            store(done)
+            store(*done)
     if in_flight is not None:
-        store(in_flight)
+        store(*in_flight)
     return pending
 
 

@@ -26,7 +26,7 @@ from flows import fetch
 from flows.errors import PipelineError, TerminalError
 from flows.isolation import WorkerPool, call_guarded
 from flows.settings import FeedSpec, Settings
-from flows.sources import FeedItem, SeedDoc, html_to_text, parse_feed
+from flows.sources import FeedItem, SeedDoc, parse_feed
 from storage.store import ErrorRecord, SourceState
 
 

@@ -10,16 +10,17 @@ import pyarrow as pa
 
 from storage.db import transaction
 
-def _reports_sql(picked: str) -> str:
+def _reports_sql(picked: str, carry: str = "") -> str:
     """Attack reports (rows of articles that report a new attack) for the attacks `picked`
-    selects, with their places and weapons gathered for those attacks only."""
+    selects, with their places and weapons gathered for those attacks only; `carry` names
+    columns of `picked` to return as well."""
     return f"""
 WITH picked AS ({picked}),
 pl AS (SELECT attack_id, list(DISTINCT name) AS places FROM locations
        WHERE attack_id IN (SELECT attack_id FROM picked) GROUP BY attack_id),
 pw AS (SELECT attack_id, list({{'category': category, 'model': model, 'launched': launched, 'intercepted': intercepted}})
               AS weapons FROM weapons WHERE attack_id IN (SELECT attack_id FROM picked) GROUP BY attack_id)
-SELECT a.attack_id, a.article_id, ar.source_id, ar.origin, ar.url, ar.title, ar.published, ar.first_seen,
+SELECT {carry} a.attack_id, a.article_id, ar.source_id, ar.origin, ar.url, ar.title, ar.published, ar.first_seen,
        a.attacker, a.target_country, coalesce(a.attack_date, CAST(coalesce(ar.published, ar.first_seen) AS DATE)) AS day,
        a.killed, a.injured, a.children, a.regions_count, a.services_disrupted, a.evidence, pl.places, pw.weapons
 FROM attacks a JOIN picked USING (attack_id) JOIN articles ar ON ar.article_id = a.article_id
@@ -51,7 +52,7 @@ def event_members(con: duckdb.DuckDBPyConnection, first_day: date, last_day: dat
     picked = ("SELECT ea.attack_id, ea.event_id FROM event_articles ea JOIN events e USING (event_id) "
               "WHERE e.event_date BETWEEN $first AND $last")
     rows = _rows(con.execute(
-        _reports_sql(picked).replace("SELECT a.attack_id,", "SELECT picked.event_id, a.attack_id,", 1),
+        _reports_sql(picked, carry="picked.event_id,"),
         {"first": first_day, "last": last_day}))
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:

@@ -10,7 +10,6 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+def query(database: Path, sql: str, params=()) -> list[tuple]:
+    """Rows of `sql` on the database file, read-only, as an analyst would read it."""
+    import duckdb
+
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
 
 
 def shared_path(*parts: str) -> Path:

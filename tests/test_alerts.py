@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from conftest import Route, rss
+from conftest import Route, query, rss
 from extractors.extract import Extractor
 from extractors.types import Article
 from flows import alerting
@@ -44,14 +44,6 @@ def _cycle(settings, when=NOW):
     return raised, sent
 
 
-def _q(settings, sql):
-    con = duckdb.connect(str(settings.database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def hook(server, settings_factory, tmp_path):
     settings = settings_factory(alert_channels=[server.url("/hook").replace("http://", "json://")],
@@ -72,9 +64,9 @@ def test_two_outlets_in_one_run_give_one_alert(hook):
     (post,) = _delivered_posts(server)
     assert "Russia → Ukraine" in post["title"] and "150–155 drones" in post["title"]
     assert "Kharkiv" in post["message"] and "outlet-a" in post["message"] and "outlet-b" in post["message"]
-    (event,) = _q(settings, "SELECT reports, sources FROM events")
+    (event,) = query(settings.database, "SELECT reports, sources FROM events")
     assert event == (2, 2)
-    assert _q(settings, "SELECT launched_min, launched_max, intercepted_min, intercepted_max FROM event_weapons "
+    assert query(settings.database, "SELECT launched_min, launched_max, intercepted_min, intercepted_max FROM event_weapons "
                         "WHERE category = 'drone'") == [(150, 155, 128, 130)]
     log = [json.loads(x) for x in settings.alert_log.read_text().splitlines()]
     assert [x["rule"] for x in log] == ["missiles-10"] or len(log) == 1
@@ -88,7 +80,7 @@ def test_the_same_strike_in_successive_runs_alerts_once(hook):
     raised, sent = _cycle(settings, NOW + timedelta(minutes=15))
     assert raised.alerts_raised == [] and sent.delivered == 0
     assert len(_delivered_posts(server)) == 1
-    assert _q(settings, "SELECT reports FROM events") == [(2,)]
+    assert query(settings.database, "SELECT reports FROM events") == [(2,)]
 
 
 def test_small_and_old_attacks_do_not_alert(hook):
@@ -97,7 +89,7 @@ def test_small_and_old_attacks_do_not_alert(hook):
            ("outlet-c", "old", OUTLET_A, NOW - timedelta(days=10)))
     raised, _ = _cycle(settings)
     assert raised.alerts_raised == [] and server.posts == []
-    assert _q(settings, "SELECT count(*) FROM events")[0][0] == 2  # stored, just not alerted
+    assert query(settings.database, "SELECT count(*) FROM events")[0][0] == 2  # stored, just not alerted
 
 
 def test_seed_files_never_page(hook):
@@ -105,7 +97,7 @@ def test_seed_files_never_page(hook):
     _store(settings, ("seeds", "seed-1", OUTLET_A, None), origin="seed")
     raised, _ = _cycle(settings)
     assert raised.alerts_raised == [] and server.posts == []
-    assert _q(settings, "SELECT count(*) FROM events")[0][0] == 1
+    assert query(settings.database, "SELECT count(*) FROM events")[0][0] == 1
 
 
 def test_failing_receiver_gets_the_alert_exactly_once_next_run(hook):
@@ -114,14 +106,14 @@ def test_failing_receiver_gets_the_alert_exactly_once_next_run(hook):
     _store(settings, ("outlet-a", "a1", OUTLET_A, NOW - timedelta(hours=1)))
     _, first = _cycle(settings)
     assert (first.delivered, first.failed) == (0, 1)
-    assert _q(settings, "SELECT status FROM alerts") == [("pending",)]
+    assert query(settings.database, "SELECT status FROM alerts") == [("pending",)]
     _, second = _cycle(settings, NOW + timedelta(minutes=15))
     assert (second.delivered, second.failed) == (1, 0)
     _, third = _cycle(settings, NOW + timedelta(minutes=30))
     assert (third.delivered, third.failed) == (0, 0)
     assert len(_delivered_posts(server)) == 1 and len(server.posts) == 2
-    assert _q(settings, "SELECT status, attempts FROM alert_deliveries") == [("delivered", 2)]
-    assert _q(settings, "SELECT status FROM alerts") == [("delivered",)]
+    assert query(settings.database, "SELECT status, attempts FROM alert_deliveries") == [("delivered", 2)]
+    assert query(settings.database, "SELECT status FROM alerts") == [("delivered",)]
 
 
 def test_higher_severity_update_sends_one_escalation(hook):
@@ -133,7 +125,7 @@ def test_higher_severity_update_sends_one_escalation(hook):
     _store(settings, ("outlet-b", "b1", OUTLET_B, NOW))
     again, _ = _cycle(settings, NOW + timedelta(minutes=30))
     assert len(raised.alerts_raised) == 1 and again.alerts_raised == []
-    kinds = _q(settings, "SELECT kind, severity FROM alerts ORDER BY created_at")
+    kinds = query(settings.database, "SELECT kind, severity FROM alerts ORDER BY created_at")
     assert kinds == [("new", "warning"), ("escalation", "critical")]
     posts = _delivered_posts(server)
     assert len(posts) == 2 and posts[1]["title"].startswith("ESCALATION")
@@ -148,8 +140,8 @@ def test_secrets_never_reach_the_database_logs_or_record(server, settings_factor
     _store(settings, ("outlet-a", "a1", OUTLET_A, NOW - timedelta(hours=1)))
     _cycle(settings)
     assert server.posts  # the receiver was really called
-    dump = json.dumps(_q(settings, "SELECT * FROM alert_deliveries"), default=str)
-    dump += json.dumps(_q(settings, "SELECT * FROM alerts"), default=str) + json.dumps(_q(settings, "SELECT * FROM errors"), default=str)
+    dump = json.dumps(query(settings.database, "SELECT * FROM alert_deliveries"), default=str)
+    dump += json.dumps(query(settings.database, "SELECT * FROM alerts"), default=str) + json.dumps(query(settings.database, "SELECT * FROM errors"), default=str)
     assert secret not in dump and secret not in caplog.text and secret not in settings.alert_log.read_text()
     assert secret not in repr(settings) and secret not in settings.model_dump_json()
 
@@ -193,7 +185,7 @@ def test_reextract_replaces_old_facts_without_new_alerts(hook):
     now = datetime.now(timezone.utc)
     _store(settings, ("outlet-a", "a1", OUTLET_A, now - timedelta(hours=1)))
     _cycle(settings, now)
-    assert _q(settings, "SELECT count(*) FROM alerts") == [(1,)]
+    assert query(settings.database, "SELECT count(*) FROM alerts") == [(1,)]
     con = duckdb.connect(str(settings.database))
     con.execute("UPDATE articles SET extractor = 'newswatch-rules-old/blank'")
     con.execute("UPDATE weapons SET launched = 1")  # what an older, worse extractor stored
@@ -201,7 +193,8 @@ def test_reextract_replaces_old_facts_without_new_alerts(hook):
     result = CliRunner().invoke(app, ["reextract", "-d", str(settings.database)])
     assert result.exit_code == 0, result.output
     assert "re-extracted 1 articles" in result.output and "new alerts: 0" in result.output
-    assert sorted(r[0] for r in _q(settings, "SELECT launched FROM weapons")) == [12, 150]
-    assert _q(settings, "SELECT count(*) FROM events") == [(1,)] and _q(settings, "SELECT count(*) FROM alerts") == [(1,)]
+    assert sorted(r[0] for r in query(settings.database, "SELECT launched FROM weapons")) == [12, 150]
+    assert query(settings.database, "SELECT count(*) FROM events") == [(1,)]
+    assert query(settings.database, "SELECT count(*) FROM alerts") == [(1,)]
     again = CliRunner().invoke(app, ["reextract", "-d", str(settings.database)])
     assert "re-extracted 0 articles" in again.output

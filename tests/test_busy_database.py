@@ -5,10 +5,9 @@ import subprocess
 import sys
 import textwrap
 
-import duckdb
 import pytest
 
-from conftest import Route, rss
+from conftest import Route, query, rss
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -36,14 +35,6 @@ def _feed(server, names):
                                                  for n in names]), content_type="application/rss+xml")
 
 
-def _count(settings, sql):
-    con = duckdb.connect(str(settings.database), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("holder_read_only", [False, True], ids=["writer-holds", "reader-holds"])
 def test_run_while_database_is_held_loses_nothing(server, settings_factory, holder_read_only):
     from flows.ingest import ingest
@@ -62,14 +53,14 @@ def test_run_while_database_is_held_loses_nothing(server, settings_factory, hold
     # a reader lets the run look up what is stored; behind a writer it stages every entry it sees
     assert blocked.articles_staged == (2 if holder_read_only else 4) and blocked.articles_new == 0
     assert len(pending(staging_dir(settings.database))) >= 2  # the batch and the run's feed state
-    assert _count(settings, "SELECT count(*) FROM articles") == 2  # nothing half-written meanwhile
+    assert query(settings.database, "SELECT count(*) FROM articles") == [(2,)]  # nothing half-written meanwhile
 
     later = ingest(settings)
     assert later.articles_merged == 2
     assert pending(staging_dir(settings.database)) == []
-    assert _count(settings, "SELECT count(*) FROM articles") == 4
-    assert _count(settings, "SELECT count(*) FROM weapons") == 4
-    assert _count(settings, "SELECT count(*) FROM runs WHERE status LIKE 'completed%'") == 3
+    assert query(settings.database, "SELECT count(*) FROM articles") == [(4,)]
+    assert query(settings.database, "SELECT count(*) FROM weapons") == [(4,)]
+    assert query(settings.database, "SELECT count(*) FROM runs WHERE status LIKE 'completed%'") == [(3,)]
     # the staged run's feed state arrived too: the next poll is conditional, nothing is fetched again
     again = ingest(settings)
     assert again.articles_new == 0 and again.articles_staged == 0

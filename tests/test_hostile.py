@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import Route, rss
+from conftest import Route, query, rss
 from flows import fetch
 from flows.errors import PipelineError, TerminalError, TransientError
 
@@ -97,8 +97,6 @@ def test_allow_list_opens_a_network(server, get):
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_feed_links_into_private_networks_are_recorded_and_the_run_goes_on(server, settings_factory):
-    import duckdb
-
     from flows.ingest import ingest
 
     items = [{"title": "Metadata", "link": "http://169.254.169.254/latest/meta-data/", "description": "x" * 50},
@@ -107,9 +105,8 @@ def test_feed_links_into_private_networks_are_recorded_and_the_run_goes_on(serve
     server.routes["/f.xml"] = Route(body=rss(items), content_type="application/rss+xml")
     settings = settings_factory([("f", server.url("/f.xml"))])
     ingest(settings)
-    con = duckdb.connect(str(settings.database), read_only=True)
-    reasons = [r[0] for r in con.execute("SELECT reason FROM errors WHERE stage = 'page'").fetchall()]
-    origins = dict(con.execute("SELECT title, origin FROM articles").fetchall())
+    reasons = [r[0] for r in query(settings.database, "SELECT reason FROM errors WHERE stage = 'page'")]
+    origins = dict(query(settings.database, "SELECT title, origin FROM articles"))
     assert any("non-public address" in r for r in reasons)
     assert origins == {"Metadata": "feed", "Fine": "page"}
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
-from conftest import Route, rss, shared_path
+from conftest import Route, query, rss, shared_path
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -35,14 +34,6 @@ def _serve_feed(server, path: str, pages, *, etag: str | None = '"v1"'):
     return items
 
 
-def _query(settings, sql: str, params=()):
-    con = duckdb.connect(str(settings.database), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
 def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory):
     from flows.ingest import ingest
 
@@ -53,12 +44,12 @@ def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory):
 
     first = ingest(settings)
     assert (first.feeds_ok, first.feeds_failed, first.articles_new) == (2, 0, 7)
-    rows = dict(_query(settings, "SELECT url, text FROM articles WHERE origin = 'page'"))
+    rows = dict(query(settings.database, "SELECT url, text FROM articles WHERE origin = 'page'"))
     assert len(rows) == 6
     for name, _, spec in pages:
         text = " ".join(rows[server.url(f"/pages/{name}")].split())
         assert any(" ".join(s.split()) in text for s in spec["with"]), name
-    facts_before = _query(settings, "SELECT count(*) FROM weapons")[0][0]
+    facts_before = query(settings.database, "SELECT count(*) FROM weapons")[0][0]
     assert facts_before > 0  # the seed article's weapons
 
     page_hits = len([r for r in server.requests if r[0].startswith("/pages/")])
@@ -67,9 +58,9 @@ def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory):
     assert len([r for r in server.requests if r[0].startswith("/pages/")]) == page_hits
     conditional = server.hits("/a.xml")[-1]
     assert conditional[1].get("if-none-match") == '"v1"' and conditional[2] == 304
-    assert _query(settings, "SELECT count(*) FROM articles")[0][0] == 7
-    assert _query(settings, "SELECT count(*) FROM weapons")[0][0] == facts_before
-    assert _query(settings, "SELECT count(*) FROM runs WHERE status = 'completed'")[0][0] == 2
+    assert query(settings.database, "SELECT count(*) FROM articles")[0][0] == 7
+    assert query(settings.database, "SELECT count(*) FROM weapons")[0][0] == facts_before
+    assert query(settings.database, "SELECT count(*) FROM runs WHERE status = 'completed'")[0][0] == 2
 
 
 def test_changed_feed_adds_only_new_entries(server, settings_factory):
@@ -110,7 +101,7 @@ def test_failures_become_stored_errors_while_others_complete(server, settings_fa
     )
     result = ingest(settings)
     assert result.feeds_ok >= 2 and result.feeds_failed >= 3
-    errors = _query(settings, "SELECT stage, source_id, error_class, reason FROM errors")
+    errors = query(settings.database, "SELECT stage, source_id, error_class, reason FROM errors")
     by_source = {}
     for stage, source, klass, reason in errors:
         by_source.setdefault(source, []).append((stage, klass, reason))
@@ -119,10 +110,10 @@ def test_failures_become_stored_errors_while_others_complete(server, settings_fa
     assert by_source["garbage"][0][1] == "terminal"
     assert any("404" in r for stage, _, r in by_source["mixed"] if stage == "page")
     # the pages that failed were kept with the feed's own summary, the fallback recorded
-    fallback = dict(_query(settings, "SELECT title, origin FROM articles WHERE source_id = 'mixed'"))
+    fallback = dict(query(settings.database, "SELECT title, origin FROM articles WHERE source_id = 'mixed'"))
     assert fallback == {"Gone": "feed", "Boom": "feed"}
-    assert _query(settings, "SELECT count(*) FROM articles WHERE source_id = 'good'")[0][0] == 2
-    health = dict(_query(settings, "SELECT source_id, consecutive_errors FROM sources"))
+    assert query(settings.database, "SELECT count(*) FROM articles WHERE source_id = 'good'")[0][0] == 2
+    health = dict(query(settings.database, "SELECT source_id, consecutive_errors FROM sources"))
     assert health["down"] == 1 and health["good"] == 0
 
 
@@ -138,22 +129,22 @@ def test_every_realdata_feed_is_ingested_without_exception(server, settings_fact
     settings = settings_factory(feeds, fetch_pages=False)  # their links point off this machine
     result = ingest(settings)
     assert result.feeds_ok + result.feeds_failed == len(files)
-    status = dict(_query(settings, "SELECT source_id, last_status FROM sources WHERE kind = 'feed'"))
+    status = dict(query(settings.database, "SELECT source_id, last_status FROM sources WHERE kind = 'feed'"))
     assert len(status) == len(files) and set(status.values()) <= {"ok", "error"}
     failed = {s for s, st in status.items() if st == "error"}
-    reasons = dict(_query(settings, "SELECT source_id, reason FROM errors WHERE stage = 'feed' "
+    reasons = dict(query(settings.database, "SELECT source_id, reason FROM errors WHERE stage = 'feed' "
                                     "AND error_class <> 'warning'"))
     assert failed == set(reasons) and all(reasons.values())
     from flows.sources import parse_feed
 
     headers = {"content-type": "application/xml"}
     expected = {i.article_id for n, p in enumerate(files) for i in parse_feed(f"feed{n}", p.read_bytes(), headers).items}
-    stored = {r[0] for r in _query(settings, "SELECT article_id FROM articles")}
-    textless = _query(settings, "SELECT count(*) FROM errors WHERE stage = 'entry'")[0][0]
+    stored = {r[0] for r in query(settings.database, "SELECT article_id FROM articles")}
+    textless = query(settings.database, "SELECT count(*) FROM errors WHERE stage = 'entry'")[0][0]
     assert stored <= expected and len(stored) + textless >= len(expected)  # nothing lost
     assert len(stored) >= 15
     # ill-formed documents with entries keep them and record the problem as a warning
-    assert _query(settings, "SELECT count(*) FROM errors WHERE error_class = 'warning'")[0][0] > 0
+    assert query(settings.database, "SELECT count(*) FROM errors WHERE error_class = 'warning'")[0][0] > 0
 
 
 def test_feeds_are_polled_at_their_own_cadence(server, settings_factory):
@@ -175,7 +166,7 @@ def test_feeds_are_polled_at_their_own_cadence(server, settings_factory):
     second = ingest(settings)
     assert second.feeds_not_due == 3  # hourly, ttl and the failing feed wait; "every" is polled again
     assert [len(server.hits(p)) for p in ("/hourly.xml", "/every.xml", "/ttl.xml", "/down.xml")] == [1, 2, 1, 1]
-    polls = dict(_query(settings, "SELECT source_id, next_poll FROM sources WHERE kind = 'feed'"))
+    polls = dict(query(settings.database, "SELECT source_id, next_poll FROM sources WHERE kind = 'feed'"))
     now = datetime.now(timezone.utc)
     assert timedelta(minutes=55) < polls["hourly"] - now <= timedelta(minutes=60)
     assert timedelta(minutes=25) < polls["ttl"] - now <= timedelta(minutes=30)

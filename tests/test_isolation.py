@@ -3,11 +3,13 @@ processes; the other documents of the batch still come through."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 from conftest import shared_path
 from extractors.clean import clean_html
 from flows.errors import TerminalError
 from flows.isolation import WorkerPool
+from flows.sources import FeedItem
 from workloads import behave
 
 
@@ -41,11 +43,7 @@ def test_worker_cleaning_equals_in_process_cleaning():
         assert doc == local, path.name
 
 
-def _item(n: int, summary: str) -> "FeedItem":
-    from datetime import datetime, timezone
-
-    from flows.sources import FeedItem
-
+def _item(n: int, summary: str) -> FeedItem:
     return FeedItem(source="wire", article_id=f"a{n}", url=f"https://news.example/{n}", title=f"Story {n}",
                     summary=summary, published=datetime(2026, 11, 24, 7, tzinfo=timezone.utc), entry_hash=f"h{n}")
 

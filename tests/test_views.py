@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, query
 from extractors.extract import Extractor
 from extractors.types import Article
 from flows import alerting
@@ -48,28 +48,20 @@ def settings_factory_module(tmp_path_factory):
     return Settings(database=tmp / "fixture.duckdb", alert_log=tmp / "alerts.jsonl")
 
 
-def _rows(settings, sql):
-    con = duckdb.connect(str(settings.database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_views_count_each_strike_once_with_sane_figures(fixture_db):
-    weekly = _rows(fixture_db, "SELECT category, sum(launched), sum(intercepted) FROM v_weekly_launches GROUP BY 1")
+    weekly = query(fixture_db.database, "SELECT category, sum(launched), sum(intercepted) FROM v_weekly_launches GROUP BY 1")
     for category, launched, intercepted in weekly:
         assert launched is None or intercepted is None or intercepted <= launched, category
     assert {r[0] for r in weekly} >= {"drone", "missile"}
-    rate = _rows(fixture_db, "SELECT min(interception_rate), max(interception_rate) FROM v_daily_launches")[0]
+    rate = query(fixture_db.database, "SELECT min(interception_rate), max(interception_rate) FROM v_daily_launches")[0]
     assert 0 <= rate[0] <= rate[1] <= 1
-    events = _rows(fixture_db, "SELECT count(*), sum(reports) FROM v_attack_events")[0]
+    events = query(fixture_db.database, "SELECT count(*), sum(reports) FROM v_attack_events")[0]
     assert events[0] >= 15 and events[1] >= events[0]
-    places = _rows(fixture_db, "SELECT place, latitude, longitude FROM v_strikes_by_place WHERE place = 'Kharkiv'")
+    places = query(fixture_db.database, "SELECT place, latitude, longitude FROM v_strikes_by_place WHERE place = 'Kharkiv'")
     assert places and 49 < places[0][1] < 51 and 35 < places[0][2] < 37
-    talks = _rows(fixture_db, "SELECT venue FROM v_talks_timeline WHERE venue IS NOT NULL")
+    talks = query(fixture_db.database, "SELECT venue FROM v_talks_timeline WHERE venue IS NOT NULL")
     assert {"Istanbul", "Geneva", "Miami"} <= {t[0] for t in talks}
-    persons = _rows(fixture_db, "SELECT name FROM v_entity_mentions WHERE kind = 'person'")
+    persons = query(fixture_db.database, "SELECT name FROM v_entity_mentions WHERE kind = 'person'")
     assert "Rustem Umerov" in {p[0] for p in persons}
 
 
@@ -84,7 +76,7 @@ def test_every_cookbook_query_runs(fixture_db):
     assert len(queries) >= 10
     answered = 0
     for sql in queries:
-        rows = _rows(fixture_db, sql)
+        rows = query(fixture_db.database, sql)
         answered += bool(rows)
     assert answered >= 8  # the fixture has no failing feed, so that one may be empty
 
