@@ -161,12 +161,12 @@ def main() -> None:
         empty, large = tmp / "empty.duckdb", tmp / "large.duckdb"
         build_seconds = build_large(template, large, args.articles)
         with opened(empty) as con:
-            search.rebuild_index(con)
+            search.rebuild_index(con, datetime.now(timezone.utc))
         with opened(large) as con:
             held = con.execute("SELECT count(*) FROM articles").fetchone()[0]
             facts = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES[1:7])
             start = time.perf_counter()
-            search.rebuild_index(con)
+            search.rebuild_index(con, datetime.now(timezone.utc))
             index_seconds = time.perf_counter() - start
         on_empty = statistics.median(ingest_seconds(empty, tmp, items, args.batch, f"e{r}") for r in range(args.repeat))
         on_large = statistics.median(ingest_seconds(large, tmp, items, args.batch, f"l{r}") for r in range(args.repeat))

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import functools
-import re
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc
 
 from extractors import attacks, diplomacy, gazetteer
+from extractors.dates import strike_day
 from extractors.pipeline import all_ents, build_nlp, sentence_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 # Bumped whenever rules change what they extract; `newswatch reextract` redoes older articles.
 EXTRACTOR_VERSION = "2026.11.25"
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 class Extractor:
@@ -45,8 +44,8 @@ class Extractor:
             mentions = attacks.weapon_mentions(doc, sents)
             hits = attacks.casualties(sents)
             is_new, confidence = attacks.is_new_attack(doc, sents, mentions, hits)
-            day = attack_day(document.text, document.published)
-            found = attacks.build_attacks(doc, sents, mentions, hits, day) if is_new else []
+            found = attacks.build_attacks(doc, sents, mentions, hits) if is_new else []
+            found = [replace(a, day=strike_day(document.text, document.published, a.target_country)) for a in found]
         return Facts(
             doc_id=document.id, is_new_attack_report=is_new and bool(found), attacks=tuple(found),
             diplomacy=tuple(diplomacy.diplomacy_facts(doc)), persons=tuple(persons(doc)),
@@ -103,20 +102,3 @@ def all_places(doc: Doc) -> list[Place]:
             seen.add(key)
             out.append(place)
     return out
-
-
-def attack_day(text: str, published: datetime | None) -> date | None:
-    """The day of the strike resolved against publication: "overnight" = the night before, weekdays back."""
-    if published is None:
-        return None
-    pub = published.date()
-    low = text[:2000].lower()
-    m = re.search(r"\b(?:on|last|overnight (?:on|into))\s+(" + "|".join(WEEKDAYS) + r")\b", low)
-    if m:
-        back = (pub.weekday() - WEEKDAYS.index(m.group(1))) % 7
-        return pub - timedelta(days=back)
-    if re.search(r"\b(overnight|last night)\b", low):
-        return pub - timedelta(days=1) if published.hour < 12 else pub
-    if "yesterday" in low:
-        return pub - timedelta(days=1)
-    return pub

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from prefect import flow, get_run_logger, task
 
+from flows import clock
 from flows import events as ev
 from flows import notify
 from flows.settings import Settings, load_settings
@@ -27,10 +28,6 @@ class AlertSummary:
     alerts_raised: list[str] = field(default_factory=list)
     delivered: int = 0
     failed: int = 0
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _report(row: dict) -> ev.Report:
@@ -79,7 +76,7 @@ def _event_rows(event: ev.Event, when: datetime) -> tuple[dict, list[dict]]:
 
 def evaluate(settings: Settings, when: datetime | None = None) -> AlertSummary:
     """Cluster reports not yet in an event, then raise the alerts the rules call for."""
-    when = when or now_utc()
+    when = when or clock.now()
     rules = ev.load_rules(settings.alert_rules_file)
     window = settings.cluster_window_days
     summary = AlertSummary()
@@ -164,14 +161,14 @@ def deliver(settings: Settings, when: datetime | None = None) -> AlertSummary:
             if channel.channel_id in done[alert["alert_key"]]:
                 continue
             outcome = notify.send(channel, alert["title"], alert["body"], alert["severity"], settings.alert_timeout)
-            at = now_utc()
+            at = clock.now()
             rows.append({"alert_key": alert["alert_key"], "channel_id": channel.channel_id, "channel": channel.display,
                          "status": "delivered" if outcome.ok else "failed", "attempts": 1,
                          "last_error": outcome.error, "last_attempt": at, "delivered_at": at if outcome.ok else None})
             summary.delivered += outcome.ok
             summary.failed += not outcome.ok
     with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-        store.record_deliveries(con, rows, [c.channel_id for c in channels], when or now_utc())
+        store.record_deliveries(con, rows, [c.channel_id for c in channels], when or clock.now())
     return summary
 
 

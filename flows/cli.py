@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows import clock
+
 app = typer.Typer(help="Conflict and diplomacy news monitoring: feeds in, facts in DuckDB.",
                   no_args_is_help=True, add_completion=False)
 out = Console()
@@ -223,10 +225,10 @@ def reextract(
             # in the worker processes: both cores, and the per-document time and memory budget
             facts = [p.facts for p in steps.process_jobs(batch, settings)]
             with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-                written += store.replace_facts(con, list(zip(batch, facts)))
+                written += store.replace_facts(con, list(zip(batch, facts)), clock.now())
         with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
             store.drop_orphan_events(con)
-            search.rebuild_index(con)
+            search.rebuild_index(con, clock.now())
         summary = evaluate(settings)
     except DatabaseBusy as exc:
         _fail(exc, 3)
@@ -351,7 +353,7 @@ def trends(
         err.print("--by must be day or week")
         raise typer.Exit(2)
     try:
-        start = date.fromisoformat(since) if since else date.today() - timedelta(days=84 if by == "week" else 30)
+        start = date.fromisoformat(since) if since else clock.today() - timedelta(days=84 if by == "week" else 30)
     except ValueError:
         err.print("--since takes a date as YYYY-MM-DD")
         raise typer.Exit(2) from None
@@ -442,7 +444,7 @@ def search_articles(
             _fail(DatabaseMissing(f"database {settings.database} does not exist yet; run `newswatch run` first"), 3)
         try:
             with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
-                search.rebuild_index(con)
+                search.rebuild_index(con, clock.now())
         except DatabaseBusy as exc:
             _fail(exc, 3)
     hits, method = _read_rows(settings, lambda con: search.search(con, query, limit))

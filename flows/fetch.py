@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 import httpcore
 import httpx
 
+from flows import clock
 from flows.errors import PipelineError, TerminalError, TransientError
 from flows.settings import Settings, is_network
 
@@ -218,9 +219,8 @@ def retry_after_seconds(value: str | None) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    from datetime import datetime, timezone
 
-    return max(0.0, min((when - datetime.now(timezone.utc)).total_seconds(), 86400.0))
+    return max(0.0, min((when - clock.now()).total_seconds(), 86400.0))
 
 
 def _result(resp: httpx.Response, body: bytes) -> HttpResult:

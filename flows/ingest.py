@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from prefect.context import get_run_context
 
-from flows import progress, steps
+from flows import clock, progress, steps
 from flows.errors import PipelineError, is_transient
 from flows.settings import ConfigError, FeedSpec, Settings, load_feeds, load_settings
 from flows.sources import FeedItem, read_seeds
@@ -128,7 +128,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     settings = settings or load_settings(Path(config_file) if config_file else None)
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
-    started = steps.now()
+    started = clock.now()
     storage = RunStorage(settings, summary.run_id)
     specs, config_errors = _feeds(settings) if include_feeds else ([], [])
     states = storage.begin(_flow_run_id())
@@ -286,7 +286,7 @@ def _new_seeds(seeds: list, storage: RunStorage, summary: RunSummary) -> list:
 
 def _finish(settings: Settings, storage: RunStorage, specs, states, polls, summary: RunSummary, started) -> None:
     """Feed validators are saved only now, after every batch is stored (or staged): a crash re-polls."""
-    when = steps.now()
+    when = clock.now()
     rows = [steps.poll_state(spec, states.get(spec.name), *polls[spec.name], when) for spec in specs]
     seeds_prior = states.get("seeds") or SourceState(source_id="seeds", kind="seeds")
     rows.append(SourceState(**{**seeds_prior.__dict__, "url": str(settings.seeds_dir), "last_attempt": when,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import base64
 import html
 import io
-from datetime import datetime, timezone
 
 import duckdb
+
+from flows import clock
 
 
 def _png(fig) -> str:
@@ -97,7 +98,7 @@ def build(con: duckdb.DuckDBPyConnection) -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>newswatch report</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>newswatch report</h1>",
-        f"<p class='meta'>Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC} from {counts[0]} articles, "
+        f"<p class='meta'>Generated {clock.now():%Y-%m-%d %H:%M UTC} from {counts[0]} articles, "
         f"{counts[1]} attack events, {counts[2]} alerts.</p>",
         "<h2>Launches and interceptions</h2>",
         f"<img id='trend-chart' alt='drones and missiles per week' src='{trend}'>" if trend else "<p class='empty'>no strikes yet</p>",

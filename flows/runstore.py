@@ -9,17 +9,14 @@ waits forever.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 
 from extractors.types import Article, Facts
+from flows import clock
 from flows.settings import Settings
 from storage import search, staging, store
 from storage.db import DatabaseBusy, connect, opened
 from storage.store import BatchCounts, ErrorRecord, SourceState
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class RunStorage:
@@ -37,8 +34,8 @@ class RunStorage:
         """Merge earlier staged batches, record the run start, and read the feed state."""
         try:
             with opened(self.settings.database, lock_timeout=self.settings.lock_timeout) as con:
-                self.merged = staging.merge(con, self.folder)
-                store.start_run(con, self.run_id, _now(), flow_run_id)
+                self.merged = staging.merge(con, self.folder, clock.now())
+                store.start_run(con, self.run_id, clock.now(), flow_run_id)
                 return store.source_states(con)
         except DatabaseBusy:
             self.staged = True
@@ -72,30 +69,30 @@ class RunStorage:
     def store(self, articles: Sequence[Article], facts: Sequence[Facts], errors: Sequence[ErrorRecord]) -> BatchCounts:
         """Write a batch, or stage it when the database stays busy; returns what was written."""
         self.batches += 1
-        tables = store.batch_tables(list(zip(articles, facts)), self.run_id, _now())
+        tables = store.batch_tables(list(zip(articles, facts)), self.run_id, clock.now())
         if not self.staged:
             try:
                 with opened(self.settings.database, lock_timeout=self.settings.lock_timeout) as con:
                     counts = store.apply_batch(con, tables)
                     offset = con.execute("SELECT count(*) FROM errors WHERE run_id = ?", [self.run_id]).fetchone()[0]
-                    store.record_errors(con, list(errors), self.run_id, _now(), offset=offset)
+                    store.record_errors(con, list(errors), self.run_id, clock.now(), offset=offset)
                     return counts
             except DatabaseBusy:
                 self.staged = True
-        staging.stage_batch(self.folder, self.run_id, self.batches, tables, errors, _now())
+        staging.stage_batch(self.folder, self.run_id, self.batches, tables, errors, clock.now())
         return BatchCounts()
 
     def finish(self, sources: Sequence[SourceState], counts: dict[str, int], started: datetime,
                flow_run_id: str | None) -> None:
         """Save feed state and the run record (staged too when the run was staged)."""
-        when = _now()
+        when = clock.now()
         if not self.staged:
             try:
                 with opened(self.settings.database, lock_timeout=self.settings.lock_timeout) as con:
                     store.save_sources(con, sources)
                     store.finish_run(con, self.run_id, when, "completed", counts)
-                    if search.index_due(con, self.settings.search_reindex_minutes):
-                        search.rebuild_index(con)  # reads every article: at most every search_reindex_minutes
+                    if search.index_due(con, self.settings.search_reindex_minutes, when):
+                        search.rebuild_index(con, when)  # reads every article: at most every search_reindex_minutes
                     return
             except DatabaseBusy:
                 self.staged = True

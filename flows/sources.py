@@ -5,6 +5,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -129,14 +130,32 @@ def _item(source: str, entry) -> FeedItem | None:
 
 
 def _entry_time(entry) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)
-        if value:
-            try:
-                return datetime(*value[:6], tzinfo=timezone.utc)
-            except (TypeError, ValueError):
-                continue
+    """The entry's time, on the source's own clock when its timestamp carries a UTC offset."""
+    for key in ("published", "updated", "created"):
+        value = dict.get(entry, key + "_parsed")
+        if not value:
+            continue
+        try:
+            utc = datetime(*value[:6], tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            continue
+        own = _with_offset(dict.get(entry, key))
+        return own if own is not None and own == utc else utc
     return None
+
+
+def _with_offset(raw: str | None) -> datetime | None:
+    """An RFC 822 or ISO 8601 timestamp with its own offset; None when it has none or does not parse."""
+    if not raw:
+        return None
+    try:
+        parsed = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        try:
+            parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def read_seeds(folder: Path) -> list[SeedDoc]:

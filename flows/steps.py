@@ -52,10 +52,6 @@ class FetchedPage:
     error: PipelineError | None = None
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def content_hash(title: str | None, text: str) -> str:
     return hashlib.sha256(f"{title or ''}\x1f{text}".encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from extractors.types import Article, Attack, Evidence, Facts, Place
@@ -21,10 +21,28 @@ def _with_evidence(ev: Evidence, text: str) -> dict[str, Any]:
     return {**_span(ev, text), "evidence": text[ev.start:ev.end]}
 
 
+def _utc(when: datetime | None) -> datetime | None:
+    return when.astimezone(timezone.utc) if when is not None and when.tzinfo is not None else when
+
+
+def _offset(when: datetime | None) -> int | None:
+    """Minutes east of UTC of the source's own clock; None for UTC or no time."""
+    offset = when.utcoffset() if when is not None else None
+    return int(offset.total_seconds() // 60) if offset else None
+
+
+def published_at(utc: datetime | None, offset_minutes: int | None) -> datetime | None:
+    """A stored publication time back on the source's own clock."""
+    if utc is None or not offset_minutes:
+        return utc
+    return utc.astimezone(timezone(timedelta(minutes=offset_minutes)))
+
+
 def article_row(article: Article, facts: Facts | None, now: datetime, run_id: str) -> dict[str, Any]:
     return {
         "article_id": article.id, "source_id": article.source, "url": article.url,
-        "title": article.title, "published": article.published, "author": article.author,
+        "title": article.title, "published": _utc(article.published), "published_offset": _offset(article.published),
+        "author": article.author,
         "sitename": article.sitename, "language": article.language, "text": article.text,
         "content_hash": article.content_hash, "entry_hash": article.entry_hash,
         "origin": article.origin, "fallback_reason": article.fallback_reason,

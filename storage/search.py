@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -40,15 +40,14 @@ def load(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def rebuild_index(con: duckdb.DuckDBPyConnection) -> bool:
+def rebuild_index(con: duckdb.DuckDBPyConnection, now: datetime) -> bool:
     """(Re)build the BM25 index of articles(title, text); False when fts is unavailable."""
     if not load(con):
         return False
-    started = datetime.now(timezone.utc)
     con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', "
                 "stemmer = 'porter', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
     con.execute("DELETE FROM search_index_state")
-    con.execute("INSERT INTO search_index_state SELECT ?, count(*) FROM articles", [started])
+    con.execute("INSERT INTO search_index_state SELECT ?, count(*) FROM articles", [now])
     return True
 
 
@@ -63,7 +62,7 @@ def built_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return row[0] if row else None
 
 
-def index_due(con: duckdb.DuckDBPyConnection, max_age_minutes: float) -> bool:
+def index_due(con: duckdb.DuckDBPyConnection, max_age_minutes: float, now: datetime) -> bool:
     """Whether a run should (re)build the index: some article it lacks (all of them, without an
     index) was stored more than `max_age_minutes` ago. Until then search finds those by substring."""
     built = built_at(con)
@@ -72,7 +71,7 @@ def index_due(con: duckdb.DuckDBPyConnection, max_age_minutes: float) -> bool:
     oldest_missing = row[0] if row else None
     if oldest_missing is None:
         return False
-    return datetime.now(timezone.utc) - oldest_missing >= timedelta(minutes=max_age_minutes)
+    return now - oldest_missing >= timedelta(minutes=max_age_minutes)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ def drop_stale_tmp(folder: Path, now: float | None = None) -> int:
     return len(stale)
 
 
-def merge(con: duckdb.DuckDBPyConnection, folder: Path) -> BatchCounts:
+def merge(con: duckdb.DuckDBPyConnection, folder: Path, now: datetime) -> BatchCounts:
     """Apply every staged folder in order and delete each once it is stored."""
     drop_stale_tmp(folder)
     total = BatchCounts()
@@ -95,7 +95,7 @@ def merge(con: duckdb.DuckDBPyConnection, folder: Path) -> BatchCounts:
         tables = {p.stem: pq.read_table(p) for p in path.glob("*.parquet") if not p.stem.startswith("_")}
         if "articles" in tables:  # stored now: the search index must see them as new
             articles = tables["articles"]
-            when = pa.array([datetime.now(timezone.utc)] * articles.num_rows, articles.schema.field("updated_at").type)
+            when = pa.array([now] * articles.num_rows, articles.schema.field("updated_at").type)
             tables["articles"] = articles.set_column(articles.schema.get_field_index("updated_at"), "updated_at", when)
         counts = store.apply_batch(con, tables)
         if (path / "_errors.parquet").exists():

@@ -11,11 +11,11 @@ import pyarrow as pa
 
 from extractors.types import Article, Facts
 from storage.db import transaction
-from storage.rows import article_row, fact_rows
+from storage.rows import article_row, fact_rows, published_at
 
 FACT_TABLES = ("weapons", "casualties", "locations", "attacks", "diplomacy", "entities")
 ARTICLE_UPDATE_COLUMNS = (
-    "source_id", "url", "title", "published", "author", "sitename", "language", "text",
+    "source_id", "url", "title", "published", "published_offset", "author", "sitename", "language", "text",
     "content_hash", "entry_hash", "origin", "fallback_reason", "is_attack_report", "extractor", "updated_at", "run_id",
 )
 
@@ -167,18 +167,22 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> int:
 def articles_to_reextract(con: duckdb.DuckDBPyConnection, extractor: str, everything: bool) -> list[dict[str, Any]]:
     """Stored articles whose facts another extractor version produced (or all of them)."""
     where = "" if everything else "WHERE extractor IS DISTINCT FROM ?"
-    cur = con.execute(f"SELECT article_id, source_id, url, title, text, content_hash, origin, published FROM articles {where} "
+    cur = con.execute(f"SELECT article_id, source_id, url, title, text, content_hash, origin, published, published_offset "
+                      f"FROM articles {where} "
                       "ORDER BY article_id", [] if everything else [extractor])
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
+    rows = [dict(zip(names, row)) for row in cur.fetchall()]
+    for row in rows:
+        row["published"] = published_at(row["published"], row.pop("published_offset"))
+    return rows
 
 
-def replace_facts(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article, Facts]]) -> int:
+def replace_facts(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article, Facts]], now: datetime) -> int:
     """New facts for stored articles (text unchanged), in one transaction; events are re-clustered
     afterwards because their members are attack rows. Returns the fact rows written."""
     if not items:
         return 0
-    tables = batch_tables(items, "reextract", datetime.now().astimezone())
+    tables = batch_tables(items, "reextract", now)
     ids = [a.id for a, _ in items]
     con.register("fresh_ids", _arrow([{"article_id": i} for i in ids]))
     con.register("flags", _arrow([{"article_id": a.id, "is_attack_report": f.is_new_attack_report,
@@ -189,7 +193,7 @@ def replace_facts(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Article,
             con.execute("DELETE FROM event_articles WHERE article_id IN (SELECT article_id FROM fresh_ids)")
             # updated_at moves so that alert clustering, which looks at recent articles, sees them again
             con.execute("UPDATE articles SET is_attack_report = flags.is_attack_report, extractor = flags.extractor, "
-                        "updated_at = now() FROM flags WHERE articles.article_id = flags.article_id")
+                        "updated_at = ? FROM flags WHERE articles.article_id = flags.article_id", [now])
             written = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
     finally:
         con.unregister("fresh_ids")

@@ -13,6 +13,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -197,3 +198,16 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+# A Wednesday morning in Kyiv; tests that need "now" use this, never the wall clock.
+FIXED_NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def fixed_clock():
+    """newswatch's clock stopped at FIXED_NOW for the test."""
+    from flows import clock
+
+    with clock.fixed(FIXED_NOW) as now:
+        yield now

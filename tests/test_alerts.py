@@ -69,7 +69,28 @@ def test_two_outlets_in_one_run_give_one_alert(hook):
     assert query(settings.database, "SELECT launched_min, launched_max, intercepted_min, intercepted_max FROM event_weapons "
                         "WHERE category = 'drone'") == [(150, 155, 128, 130)]
     log = [json.loads(x) for x in settings.alert_log.read_text().splitlines()]
-    assert [x["rule"] for x in log] == ["missiles-10"] or len(log) == 1
+    # 150-155 drones and 12 missiles meet drones-100, combined-100 and missiles-10; all are warnings,
+    # and the one with the highest threshold listed first names the alert
+    assert [x["rule"] for x in log] == ["drones-100"]
+
+
+KYIV = timezone(timedelta(hours=2))
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# The morning after a night of strikes in Kyiv, every weekday, on both sides of midnight UTC
+MORNINGS = [datetime(2026, 11, 23 + d, h, m, tzinfo=timezone.utc) - timedelta(days=1 if h == 23 else 0)
+            for d in range(7) for h, m in ((23, 48), (0, 12), (6, 0))]
+
+
+@pytest.mark.parametrize("first", MORNINGS, ids=lambda t: t.strftime("%a-%H%Mutc"))
+def test_two_outlets_alert_once_whatever_the_day_and_hour(hook, first):
+    """One outlet names the weekday, the other says only "overnight"; both are one event."""
+    server, settings = hook
+    said = WEEKDAYS[first.astimezone(KYIV).weekday()]
+    text_a = OUTLET_A.replace("on Tuesday", f"on {said}")
+    _store(settings, ("outlet-a", "a1", text_a, first), ("outlet-b", "b1", OUTLET_B, first + timedelta(hours=2)))
+    raised, sent = _cycle(settings, first + timedelta(hours=3))
+    assert len(raised.alerts_raised) == 1 and sent.delivered == 1
+    assert query(settings.database, "SELECT reports, event_date FROM events") == [(2, first.astimezone(KYIV).date())]
 
 
 def test_the_same_strike_in_successive_runs_alerts_once(hook):
@@ -157,14 +178,16 @@ def test_bad_rules_are_config_errors(tmp_path):
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_ingest_run_alerts_once_for_two_feeds(server, settings_factory, tmp_path):
+def test_ingest_run_alerts_once_for_two_feeds(server, settings_factory, tmp_path, fixed_clock):
     from flows.ingest import ingest
 
-    for name, text in (("a", OUTLET_A), ("b", OUTLET_B)):
+    published = (fixed_clock - timedelta(hours=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    said = WEEKDAYS[(fixed_clock - timedelta(hours=1)).astimezone(KYIV).weekday()]
+    for name, text in (("a", OUTLET_A.replace("on Tuesday", f"on {said}")), ("b", OUTLET_B)):
         page = f"<html><body><article><h1>Strike</h1><p>{text}</p></article></body></html>".encode()
         server.routes[f"/{name}.html"] = Route(body=page)
         server.routes[f"/{name}.xml"] = Route(body=rss([{"title": f"Strike {name}", "link": server.url(f"/{name}.html"),
-                                                         "pubDate": datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")}]),
+                                                         "pubDate": published}]),
                                               content_type="application/rss+xml")
     settings = settings_factory([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))],
                                 alert_channels=[server.url("/hook").replace("http://", "json://")],
@@ -176,13 +199,13 @@ def test_ingest_run_alerts_once_for_two_feeds(server, settings_factory, tmp_path
     assert len(_delivered_posts(server)) == 1
 
 
-def test_reextract_replaces_old_facts_without_new_alerts(hook):
+def test_reextract_replaces_old_facts_without_new_alerts(hook, fixed_clock):
     from typer.testing import CliRunner
 
     from flows.cli import app
 
     server, settings = hook
-    now = datetime.now(timezone.utc)
+    now = fixed_clock
     _store(settings, ("outlet-a", "a1", OUTLET_A, now - timedelta(hours=1)))
     _cycle(settings, now)
     assert query(settings.database, "SELECT count(*) FROM alerts") == [(1,)]

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import Route, query, rss
+from conftest import FIXED_NOW, Route, query, rss
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -78,9 +78,11 @@ def test_leftovers_of_killed_runs_are_tidied(tmp_path):
     old, fresh = folder / "run1-00001.tmp", folder / "run2-00001.tmp"
     for path in (old, fresh):
         path.mkdir(parents=True)
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
-    assert staging.drop_stale_tmp(folder) == 1 and not old.exists() and fresh.exists()
-    now = datetime.now(timezone.utc)
+    now = FIXED_NOW.timestamp()
+    os.utime(old, (now - 7200, now - 7200))
+    os.utime(fresh, (now - 60, now - 60))
+    assert staging.drop_stale_tmp(folder, now) == 1 and not old.exists() and fresh.exists()
+    now = FIXED_NOW
     with opened(tmp_path / "db.duckdb") as con:
         store.start_run(con, "killed", now - timedelta(hours=8), None)
         store.start_run(con, "live", now - timedelta(minutes=5), None)

@@ -77,14 +77,3 @@ def test_named_pipeline_adds_statistical_ner(tmp_path):
     assert "ner" in extractor.nlp.pipe_names and "entity_ruler" in extractor.nlp.pipe_names
     facts = next(extractor.extract([Document(id="s", text=SEED)]))
     assert facts.is_new_attack_report and facts.attacks[0].regions_count == 12
-
-
-def test_strike_day_is_resolved_against_publication():
-    from extractors.extract import attack_day
-
-    morning = datetime(2026, 2, 18, 7, 30, tzinfo=timezone.utc)  # a Wednesday morning
-    assert str(attack_day("Russia attacked Kyiv overnight.", morning)) == "2026-02-17"
-    assert str(attack_day("Drones struck Odesa on Monday.", morning)) == "2026-02-16"
-    assert str(attack_day("Missiles hit Lviv on Wednesday evening.", morning)) == "2026-02-18"
-    assert str(attack_day("Shelling killed two people yesterday.", morning)) == "2026-02-17"
-    assert attack_day("No date here.", None) is None

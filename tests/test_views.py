@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, query
+from conftest import FIXED_NOW, ROOT, query
 from extractors.extract import Extractor
 from extractors.types import Article
 from flows import alerting
@@ -20,13 +20,22 @@ from storage.db import opened
 GOLD = ROOT / "tests" / "gold"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def module_clock():
+    """Every query, command and alert of this module runs at FIXED_NOW."""
+    from flows import clock
+
+    with clock.fixed(FIXED_NOW):
+        yield
+
+
 @pytest.fixture(scope="module")
 def fixture_db(tmp_path_factory, settings_factory_module):
     settings = settings_factory_module
     articles = []
     metas = {p: json.loads(p.with_suffix(".json").read_text()) for p in sorted(GOLD.glob("*.txt"))}
     latest = max(datetime.fromisoformat(m["published"]) for m in metas.values())
-    shift = datetime.now() - timedelta(days=1) - latest  # the newest case is yesterday's news
+    shift = FIXED_NOW.replace(tzinfo=None) - timedelta(days=1) - latest  # the newest case is yesterday's news
     for path, meta in metas.items():
         published = (datetime.fromisoformat(meta["published"]) + shift).replace(hour=9, tzinfo=timezone.utc)
         text = path.read_text()
@@ -35,7 +44,7 @@ def fixture_db(tmp_path_factory, settings_factory_module):
                                 published=published))
     facts = list(Extractor().extract([a.as_document() for a in articles]))
     with opened(settings.database) as con:
-        store.write_batch(con, list(zip(articles, facts)), "fixture", datetime.now(timezone.utc))
+        store.write_batch(con, list(zip(articles, facts)), "fixture", FIXED_NOW - timedelta(hours=1))
     alerting.evaluate(settings)
     return settings
 
@@ -84,7 +93,7 @@ def test_every_cookbook_query_runs(fixture_db):
 def test_export_parquet_and_csv_with_dates(fixture_db, tmp_path):
     runner = CliRunner()
     out = tmp_path / "daily.parquet"
-    since, until = str(date.today() - timedelta(days=200)), str(date.today() - timedelta(days=20))
+    since, until = str(FIXED_NOW.date() - timedelta(days=200)), str(FIXED_NOW.date() - timedelta(days=20))
     result = runner.invoke(app, ["export", "v_daily_launches", "--out", str(out), "-d", str(fixture_db.database),
                                  "--since", since, "--until", until])
     assert result.exit_code == 0, result.output
@@ -103,7 +112,7 @@ def test_search_ranks_matching_articles_with_snippets(fixture_db):
 
     con = duckdb.connect(str(fixture_db.database))
     try:
-        assert search.rebuild_index(con)
+        assert search.rebuild_index(con, FIXED_NOW)
     finally:
         con.close()
     con = duckdb.connect(str(fixture_db.database), read_only=True)
@@ -168,18 +177,19 @@ def test_articles_stored_after_the_index_build_are_still_found(fixture_db, tmp_p
     shutil.copy(fixture_db.database, copy)
     con = duckdb.connect(str(copy))
     try:
-        assert search.rebuild_index(con)
-        assert not search.index_due(con, 60)
+        assert search.rebuild_index(con, FIXED_NOW - timedelta(minutes=30))
+        assert not search.index_due(con, 60, FIXED_NOW)
         con.execute(
             "INSERT INTO articles (article_id, source_id, title, text, content_hash, origin, first_seen, updated_at) "
             "VALUES ('late1', 'wire', 'Blackout in Zhytomyr', ?, 'h', 'feed', ?, ?)",
             ["Drones struck a substation near Zhytomyr overnight, cutting power to the city.",
-             datetime.now(timezone.utc), datetime.now(timezone.utc)])
+             FIXED_NOW, FIXED_NOW])
         hits, method = search.search(con, "Zhytomyr substation", limit=5)
         assert method == "bm25+recent" and hits[0].article_id == "late1"
         assert "Zhytomyr" in hits[0].snippet
-        assert search.index_due(con, 0) and not search.index_due(con, 60)  # lacks one article, stored just now
-        assert search.rebuild_index(con)
+        assert search.index_due(con, 0, FIXED_NOW) and not search.index_due(con, 60, FIXED_NOW)  # lacks one, stored just now
+        assert search.index_due(con, 60, FIXED_NOW + timedelta(minutes=61))
+        assert search.rebuild_index(con, FIXED_NOW + timedelta(minutes=61))
         hits, method = search.search(con, "Zhytomyr substation", limit=5)
         assert method == "bm25" and hits[0].article_id == "late1"
     finally:
