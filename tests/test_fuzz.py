@@ -62,11 +62,17 @@ def test_mutated_feeds_never_raise(data):
             del body[pos:pos + data.draw(st.integers(1, 20))]
         else:
             body[pos:pos] = data.draw(st.binary(max_size=12))
-    parsed = parse_feed("fuzz", bytes(body), {"content-type": data.draw(st.sampled_from(
-        ["application/rss+xml", "text/html; charset=koi8-r", "application/octet-stream", ""]))})
+    headers = {"content-type": data.draw(st.sampled_from(
+        ["application/rss+xml", "text/html; charset=koi8-r", "application/octet-stream", ""]))}
+    parsed = parse_feed("fuzz", bytes(body), headers)
     for item in parsed.items:
         assert item.article_id and item.entry_hash
-    assert parsed.unreadable in (True, False)
+        assert item.url == "" or item.url.lower().startswith(("http://", "https://"))
+    # a feed is unreadable only when nothing came out of it, and then the reason is said
+    assert not (parsed.unreadable and parsed.items)
+    assert parsed.problem or not parsed.unreadable
+    again = parse_feed("fuzz", bytes(body), headers)  # ids are stable: a re-run stores nothing twice
+    assert [(i.article_id, i.entry_hash) for i in again.items] == [(i.article_id, i.entry_hash) for i in parsed.items]
 
 
 def test_an_unparseable_link_keeps_its_entry():
