@@ -35,12 +35,14 @@ import duckdb  # noqa: E402
 
 from extractors.extract import Extractor  # noqa: E402
 from extractors.types import Article  # noqa: E402
-from flows.alerting import evaluate  # noqa: E402
-from flows.runstore import RunStorage  # noqa: E402
+from flows.alerts.evaluation import evaluate  # noqa: E402
+from flows import clock  # noqa: E402
 from flows.settings import Settings  # noqa: E402
-from flows.steps import content_hash  # noqa: E402
-from storage import search, store  # noqa: E402
+from flows.processing.articles import content_hash  # noqa: E402
+from storage import articles as store  # noqa: E402
+from storage import search  # noqa: E402
 from storage.db import opened  # noqa: E402
+from storage.run_storage import RunStorage  # noqa: E402
 
 TABLES = ("articles", "attacks", "weapons", "casualties", "locations", "diplomacy", "entities",
           "events", "event_weapons", "event_articles")
@@ -69,7 +71,7 @@ def settings_for(db: Path, tmp: Path) -> Settings:
 def build_template(items, tmp: Path) -> Path:
     db = tmp / "template.duckdb"
     settings = settings_for(db, tmp)
-    run = RunStorage(settings, "template")
+    run = RunStorage(db, "template", clock.now, lock_timeout=5)
     run.begin(None)
     run.store([a for a, _ in items], [f for _, f in items], [])
     evaluate(settings)
@@ -123,7 +125,7 @@ def ingest_seconds(original: Path, tmp: Path, items, size: int, tag: str) -> flo
     settings = settings_for(db, tmp)
     articles, facts = batch(items, size, tag)
     marks = [time.perf_counter()]
-    run = RunStorage(settings, tag)
+    run = RunStorage(db, tag, clock.now, lock_timeout=5)
     run.begin(None)
     known = run.known(a.id for a in articles)
     fresh = [(a, f) for a, f in zip(articles, facts) if a.id not in known]

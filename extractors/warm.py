@@ -1,4 +1,4 @@
-"""Imported once by the worker processes' fork server (`flows.isolation`): every worker then
+"""Imported once by the worker processes' fork server (`flows.processing.workers`): every worker then
 inherits trafilatura and a built default pipeline instead of building its own."""
 from __future__ import annotations
 

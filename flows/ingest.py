@@ -1,43 +1,43 @@
 """The `ingest` Prefect flow: one poll cycle, sources -> fetch -> clean -> extract -> store.
 
 Tasks are coarse (one per feed, one per batch stage); per-article work is plain function calls
-in `flows.steps`. Only transient errors are retried.
+in `flows.sources` and `flows.processing`. Only transient errors are retried.
 """
 from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from dataclasses import dataclass, field
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 from prefect.context import get_run_context
+from prefect.utilities.annotations import quote
 
-from flows import clock, progress, steps
-from flows.errors import PipelineError, is_transient
+from flows import clock
+from flows.cli import progress
+from flows.errors import PipelineError, error_class, is_transient, reason_of
+from flows.processing import articles, batch
+from flows.records import FeedItem, FeedPoll, RunSummary
 from flows.settings import ConfigError, FeedSpec, Settings, load_feeds, load_settings
-from flows.sources import FeedItem, read_seeds
-from flows.runstore import RunStorage
-from storage.store import BatchCounts, ErrorRecord, SourceState
+from flows.sources import polling, seeds
+from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState
+from storage.run_storage import RunStorage
 
 
 def retry_transient(task_, task_run, state) -> bool:
-    """Prefect retry condition: retry timeouts, 5xx, 429 and a busy database; nothing else."""
+    """Prefect retry condition: retry what `flows.errors` calls transient; nothing else."""
     exc = state.data if isinstance(state.data, BaseException) else None
     if exc is None:
         try:
             exc = state.result(raise_on_failure=False)
         except Exception:  # noqa: BLE001 - an unreadable state is not worth a retry
             return False
-    from storage.db import DatabaseBusy
-
-    return is_transient(exc) or isinstance(exc, DatabaseBusy)
+    return is_transient(exc) if isinstance(exc, BaseException) else False
 
 
 @task(name="poll-feed", task_run_name="poll-{spec.name}", retry_condition_fn=retry_transient, cache_policy=NO_CACHE)
-def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> steps.FeedPoll:
-    return steps.poll_feed(spec, state, settings)
+def poll_feed(spec: FeedSpec, state: SourceState | None, settings: Settings) -> FeedPoll:
+    return polling.poll_feed(spec, state, settings)
 
 
 class Handoff:
@@ -60,61 +60,23 @@ class Handoff:
 
 @task(name="fetch", cache_policy=NO_CACHE)
 def fetch_pages(items: list[FeedItem], settings: Settings) -> Handoff:
-    return Handoff(steps.fetch_pages(items, settings))
+    return Handoff(polling.fetch_pages(items, settings))
 
 
 @task(name="read-seeds", cache_policy=NO_CACHE)
 def read_seed_articles(settings: Settings) -> tuple[list, list[ErrorRecord]]:
-    pairs = [steps.seed_article(s) for s in read_seeds(settings.seeds_dir)]
+    pairs = [articles.seed_article(s) for s in seeds.read_seeds(settings.seeds_dir)]
     return [a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None]
 
 
 @task(name="clean-and-extract", cache_policy=NO_CACHE)
 def process(jobs: list, settings: Settings) -> Handoff:
-    return Handoff(steps.process_jobs(jobs, settings))
+    return Handoff(batch.process_jobs(jobs, settings))
 
 
 @task(name="store", cache_policy=NO_CACHE)
-def store_batch(storage: RunStorage, articles: list, facts: list, errors: list[ErrorRecord]) -> BatchCounts:
-    return storage.store(articles, facts, errors)
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    feeds_ok: int = 0
-    feeds_not_modified: int = 0
-    feeds_failed: int = 0
-    feeds_not_due: int = 0
-    articles_new: int = 0
-    articles_updated: int = 0
-    articles_unchanged: int = 0
-    articles_staged: int = 0
-    articles_merged: int = 0
-    facts: int = 0
-    errors: int = 0
-    alerts_raised: int = 0
-    alerts_delivered: int = 0
-    alerts_failed: int = 0
-    error_lines: list[str] = field(default_factory=list)
-
-    def add(self, counts: BatchCounts, merged: bool = False) -> None:
-        if merged:
-            self.articles_merged += counts.new + counts.updated
-        self.articles_new += counts.new
-        self.articles_updated += counts.updated
-        self.articles_unchanged += counts.unchanged
-        self.facts += counts.facts
-
-    def note(self, errors: list[ErrorRecord]) -> None:
-        self.errors += len(errors)
-        self.error_lines += [f"[{e.stage}] {e.source_id or ''} {e.url or ''}: {e.reason}" for e in errors]
-
-    def counts(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
-
-    def rows(self) -> list[tuple[str, int]]:
-        return [(k.replace("_", " "), v) for k, v in self.counts().items()]
+def store_batch(storage: RunStorage, stored: list, facts: list, errors: list[ErrorRecord]) -> BatchCounts:
+    return storage.store(stored, facts, errors)
 
 
 @flow(name="ingest", log_prints=True)
@@ -129,10 +91,11 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
     started = clock.now()
-    storage = RunStorage(settings, summary.run_id)
+    storage = RunStorage(settings.database, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
+                         reindex_minutes=settings.search_reindex_minutes)
     specs, config_errors = _feeds(settings) if include_feeds else ([], [])
     states = storage.begin(_flow_run_id())
-    due = [s for s in specs if steps.is_due(states.get(s.name), started)]
+    due = [s for s in specs if polling.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)
     specs = due
     summary.add(storage.merged, merged=True)
@@ -149,7 +112,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
         summary.add(store_batch(storage, [], [], pending))
     if not storage.staged:
         _alert_cycle(settings, storage, summary)
-    steps.close_pools()
+    batch.close_pools()
     _finish(settings, storage, specs, states, polls, summary, started)
     logger.info("run %s: %s", summary.run_id, summary.counts())
     return summary
@@ -161,14 +124,14 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
 
     A batch is a list of seed Articles or of FeedItems. Returns the errors not stored yet.
     """
-    def prepare(batch: list):
+    def prepare(entries: list):
         """Start getting a batch's jobs; returns a function that waits for (jobs, errors)."""
-        if not batch or not isinstance(batch[0], FeedItem):
-            return lambda: (batch, [])  # seed articles: extraction only
+        if not entries or not isinstance(entries[0], FeedItem):
+            return lambda: (entries, [])  # seed articles: extraction only
         if settings.fetch_pages:
-            fetching = fetch_pages.submit(quote(batch), settings)
+            fetching = fetch_pages.submit(quote(entries), settings)
             return lambda: (fetching.result().take(), [])
-        pairs = [steps.feed_article(i) for i in batch]
+        pairs = [articles.feed_article(i) for i in entries]
         return lambda: ([a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None])
 
     def store(processing, errors: list[ErrorRecord]) -> None:
@@ -207,7 +170,7 @@ def _alert_cycle(settings: Settings, storage: RunStorage, summary: RunSummary) -
         raised = evaluate_task(settings)
         sent = deliver_task(settings)
     except Exception as exc:  # noqa: BLE001 - alerting must not undo an ingest that succeeded
-        error = ErrorRecord("alert", f"{type(exc).__name__}: {exc}", "transient")
+        error = ErrorRecord("alert", reason_of(exc), error_class(exc))
         storage.store([], [], [error])
         summary.note([error])
         return
@@ -227,7 +190,7 @@ def _feeds(settings: Settings) -> tuple[list[FeedSpec], list[ErrorRecord]]:
     try:
         return [f for f in load_feeds(settings.feeds_file) if f.enabled], []
     except ConfigError as exc:
-        return [], [ErrorRecord("config", str(exc), "terminal", None, str(settings.feeds_file))]
+        return [], [ErrorRecord("config", str(exc), ErrorClass.TERMINAL, None, str(settings.feeds_file))]
 
 
 def _poll_all(specs, states, settings, summary) -> tuple[dict[str, tuple], list[ErrorRecord]]:
@@ -247,7 +210,7 @@ def _poll_all(specs, states, settings, summary) -> tuple[dict[str, tuple], list[
             polls[name] = (result, None)
             if result.problem:
                 errors.append(ErrorRecord("feed", f"{result.problem}; {len(result.items)} entries kept",
-                                          "warning", name, str(spec.url)))
+                                          ErrorClass.WARNING, name, str(spec.url)))
             if result.status == "not_modified":
                 summary.feeds_not_modified += 1
             else:
@@ -287,7 +250,7 @@ def _new_seeds(seeds: list, storage: RunStorage, summary: RunSummary) -> list:
 def _finish(settings: Settings, storage: RunStorage, specs, states, polls, summary: RunSummary, started) -> None:
     """Feed validators are saved only now, after every batch is stored (or staged): a crash re-polls."""
     when = clock.now()
-    rows = [steps.poll_state(spec, states.get(spec.name), *polls[spec.name], when) for spec in specs]
+    rows = [polling.poll_state(spec, states.get(spec.name), *polls[spec.name], when) for spec in specs]
     seeds_prior = states.get("seeds") or SourceState(source_id="seeds", kind="seeds")
     rows.append(SourceState(**{**seeds_prior.__dict__, "url": str(settings.seeds_dir), "last_attempt": when,
                                "last_success": when, "last_status": "ok"}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -213,16 +213,26 @@ class FeedList(BaseModel):
         return feeds
 
 
-def load_feeds(path: Path) -> list[FeedSpec]:
-    """Read the feed list; a bad file raises ConfigError naming the entry and field."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_toml_list(path: Path, model: type[M], setting: str) -> M:
+    """Read and validate a TOML file of `model`; ConfigError names the setting, file, entry and field."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"feeds_file {path}: not found") from None
+        raise ConfigError(f"{setting} {path}: not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{setting} {path}: is a folder, not a file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"feeds_file {path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{setting} {path}: not valid TOML: {exc}") from None
     try:
-        return FeedList.model_validate(data).feeds
+        return model.model_validate(data)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError(f"feeds_file {path}:\n  " + "\n  ".join(problems)) from None
+        raise ConfigError(f"{setting} {path}:\n  " + "\n  ".join(problems)) from None
+
+
+def load_feeds(path: Path) -> list[FeedSpec]:
+    """Read the feed list; a bad file raises ConfigError naming the entry and field."""
+    return load_toml_list(path, FeedList, "feeds_file").feeds

@@ -2,21 +2,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
-
-class DatabaseBusy(Exception):
-    """Another process holds the database file; transient, retry later."""
-
-
-class DatabaseMissing(Exception):
-    """A reader asked for a database file that does not exist yet."""
+from storage.records import DatabaseBusy, DatabaseMissing  # noqa: F401 - raised here, named there
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -74,6 +70,26 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of an executed query as dicts keyed by column name."""
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(list(rows))
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table | Sequence[dict[str, Any]]) -> Iterator[None]:
+    """`data` (an Arrow table or dict rows) visible to SQL as `name` within the block."""
+    con.register(name, data if isinstance(data, pa.Table) else arrow(data))
+    try:
+        yield
+    finally:
+        con.unregister(name)
 
 
 def migration_files() -> list[tuple[str, str]]:

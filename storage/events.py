@@ -1,4 +1,4 @@
-"""SQL for attack events and alerts (see migration 002)."""
+"""Attack events (reports of one strike clustered together) and their alerts (see migration 002)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -6,9 +6,9 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from storage.db import transaction
+from storage.db import dict_rows, registered, transaction
+
 
 def _reports_sql(picked: str, carry: str = "") -> str:
     """Attack reports (rows of articles that report a new attack) for the attacks `picked`
@@ -29,11 +29,6 @@ WHERE ar.is_attack_report
 """
 
 
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
-
-
 def unclustered_reports(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Attack reports not yet in any event.
 
@@ -44,14 +39,14 @@ def unclustered_reports(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     recent = "TRUE" if since is None else "article_id IN (SELECT article_id FROM articles WHERE updated_at >= $since)"
     picked = (f"SELECT attack_id FROM attacks WHERE {recent} "
               "AND attack_id NOT IN (SELECT attack_id FROM event_articles)")
-    return _rows(con.execute(_reports_sql(picked), {} if since is None else {"since": since}))
+    return dict_rows(con.execute(_reports_sql(picked), {} if since is None else {"since": since}))
 
 
 def event_members(con: duckdb.DuckDBPyConnection, first_day: date, last_day: date) -> dict[str, list[dict[str, Any]]]:
     """Reports of the events whose strike day falls in [first_day, last_day], by event id."""
     picked = ("SELECT ea.attack_id, ea.event_id FROM event_articles ea JOIN events e USING (event_id) "
               "WHERE e.event_date BETWEEN $first AND $last")
-    rows = _rows(con.execute(
+    rows = dict_rows(con.execute(
         _reports_sql(picked, carry="picked.event_id,"),
         {"first": first_day, "last": last_day}))
     out: dict[str, list[dict[str, Any]]] = {}
@@ -65,19 +60,22 @@ def save_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]]
     """Replace the rows of the given events and add their new members, in one transaction."""
     if not events:
         return
-    con.register("touched", pa.Table.from_pylist([{"event_id": e["event_id"]} for e in events]))
-    try:
-        with transaction(con):
-            con.execute("DELETE FROM event_weapons WHERE event_id IN (SELECT event_id FROM touched)")
-            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
-            for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
-                if rows:
-                    con.register("batch", pa.Table.from_pylist(list(rows)))
-                    conflict = " ON CONFLICT DO NOTHING" if table == "event_articles" else ""
+    with registered(con, "touched", [{"event_id": e["event_id"]} for e in events]), transaction(con):
+        con.execute("DELETE FROM event_weapons WHERE event_id IN (SELECT event_id FROM touched)")
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
+        for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
+            if rows:
+                conflict = " ON CONFLICT DO NOTHING" if table == "event_articles" else ""
+                with registered(con, "batch", rows):
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch{conflict}")
-                    con.unregister("batch")
-    finally:
-        con.unregister("touched")
+
+
+def drop_orphan_events(con: duckdb.DuckDBPyConnection) -> int:
+    """Events left without member reports (after a re-extraction) are removed; alerts stay."""
+    orphans = con.execute("SELECT count(*) FROM events WHERE event_id NOT IN (SELECT event_id FROM event_articles)").fetchone()[0]
+    con.execute("DELETE FROM event_weapons WHERE event_id NOT IN (SELECT event_id FROM event_articles)")
+    con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM event_articles)")
+    return orphans
 
 
 def alerted_severity(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> dict[str, str]:
@@ -91,21 +89,22 @@ def alerted_severity(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -
     return {event_id: level for event_id, level in rows}
 
 
-def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: Sequence[dict[str, Any]]) -> int:
-    """Add alerts; an alert key that exists already is left alone (idempotent). Returns rows added."""
+def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add alerts whose key is not stored yet (idempotent); returns the ones added."""
     if not alerts:
-        return 0
-    before = con.execute("SELECT count(*) FROM alerts").fetchone()[0]
-    con.register("alert_batch", pa.Table.from_pylist(list(alerts)))
-    try:
-        con.execute("INSERT INTO alerts BY NAME SELECT * FROM alert_batch ON CONFLICT (alert_key) DO NOTHING")
-    finally:
-        con.unregister("alert_batch")
-    return con.execute("SELECT count(*) FROM alerts").fetchone()[0] - before
+        return []
+    keys = [a["alert_key"] for a in alerts]
+    existing = {r[0] for r in con.execute("SELECT alert_key FROM alerts WHERE alert_key IN (SELECT unnest(?))",
+                                          [keys]).fetchall()}
+    fresh = [a for a in alerts if a["alert_key"] not in existing]
+    if fresh:
+        with registered(con, "alert_batch", fresh):
+            con.execute("INSERT INTO alerts BY NAME SELECT * FROM alert_batch ON CONFLICT (alert_key) DO NOTHING")
+    return fresh
 
 
 def pending_alerts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _rows(con.execute("SELECT alert_key, title, body, severity FROM alerts WHERE status = 'pending' "
+    return dict_rows(con.execute("SELECT alert_key, title, body, severity FROM alerts WHERE status = 'pending' "
                              "ORDER BY created_at"))
 
 
@@ -119,15 +118,12 @@ def record_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, A
                       now: datetime) -> None:
     """Store delivery attempts and mark alerts delivered once every channel has them."""
     if rows:
-        con.register("delivery_batch", pa.Table.from_pylist(list(rows)))
-        try:
+        with registered(con, "delivery_batch", rows):
             con.execute(
                 "INSERT INTO alert_deliveries BY NAME SELECT * FROM delivery_batch ON CONFLICT (alert_key, channel_id) "
                 "DO UPDATE SET status = excluded.status, attempts = alert_deliveries.attempts + 1, "
                 "last_error = excluded.last_error, last_attempt = excluded.last_attempt, "
                 "delivered_at = coalesce(alert_deliveries.delivered_at, excluded.delivered_at)")
-        finally:
-            con.unregister("delivery_batch")
     if channel_ids:
         con.execute(
             "UPDATE alerts SET status = 'delivered', delivered_at = ? WHERE status = 'pending' AND "
@@ -139,7 +135,7 @@ def record_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, A
 
 
 def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
-    return _rows(con.execute(
+    return dict_rows(con.execute(
         "SELECT a.created_at, a.severity, a.kind, a.rule, a.status, a.title, "
         "(SELECT string_agg(d.channel || ' ' || d.status || ' x' || d.attempts, '; ') FROM alert_deliveries d "
         " WHERE d.alert_key = a.alert_key) AS channels "
@@ -147,7 +143,7 @@ def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, 
 
 
 def recent_events(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
-    return _rows(con.execute(
+    return dict_rows(con.execute(
         "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
         "(SELECT string_agg(w.category || ' ' || coalesce(CAST(w.launched_min AS VARCHAR), '?') || "
         "  CASE WHEN w.launched_max <> w.launched_min THEN '-' || w.launched_max ELSE '' END, ', ') "

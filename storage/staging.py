@@ -20,8 +20,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from storage import store
-from storage.store import BatchCounts, ErrorRecord, SourceState
+from storage import articles, runs
+from storage.records import BatchCounts, ErrorRecord, SourceState
 
 
 def staging_dir(database: Path) -> Path:
@@ -41,8 +41,7 @@ def _commit(folder: Path, name: str, write) -> Path:
 def stage_batch(folder: Path, run_id: str, n: int, tables: dict[str, pa.Table],
                 errors: Sequence[ErrorRecord], now: datetime) -> Path:
     """Write one batch (tables and errors) as a complete staged folder."""
-    rows = [{"error_id": f"{run_id}:staged{n}:{i}", "run_id": run_id, "occurred_at": now, **asdict(e)}
-            for i, e in enumerate(errors)]
+    rows = runs.error_rows(errors, run_id, now, prefix=f"staged{n}:")
 
     def write(tmp: Path) -> None:
         for name, table in tables.items():
@@ -94,18 +93,17 @@ def merge(con: duckdb.DuckDBPyConnection, folder: Path, now: datetime) -> BatchC
     for path in pending(folder):
         tables = {p.stem: pq.read_table(p) for p in path.glob("*.parquet") if not p.stem.startswith("_")}
         if "articles" in tables:  # stored now: the search index must see them as new
-            articles = tables["articles"]
-            when = pa.array([now] * articles.num_rows, articles.schema.field("updated_at").type)
-            tables["articles"] = articles.set_column(articles.schema.get_field_index("updated_at"), "updated_at", when)
-        counts = store.apply_batch(con, tables)
+            staged = tables["articles"]
+            when = pa.array([now] * staged.num_rows, staged.schema.field("updated_at").type)
+            tables["articles"] = staged.set_column(staged.schema.get_field_index("updated_at"), "updated_at", when)
+        counts = articles.apply_batch(con, tables)
         if (path / "_errors.parquet").exists():
-            store.insert_error_rows(con, pq.read_table(path / "_errors.parquet"))
+            runs.insert_error_rows(con, pq.read_table(path / "_errors.parquet"))
         if (path / "_sources.parquet").exists():
             rows = pq.read_table(path / "_sources.parquet").to_pylist()
-            store.save_sources(con, [SourceState(**{**r, "tags": tuple(r["tags"] or ())}) for r in rows])
+            runs.save_sources(con, [SourceState(**{**r, "tags": tuple(r["tags"] or ())}) for r in rows])
         if (path / "_run.json").exists():
-            store.upsert_run(con, json.loads((path / "_run.json").read_text(encoding="utf-8")))
+            runs.upsert_run(con, json.loads((path / "_run.json").read_text(encoding="utf-8")))
         shutil.rmtree(path)
-        total = BatchCounts(total.new + counts.new, total.updated + counts.updated,
-                            total.unchanged + counts.unchanged, total.facts + counts.facts)
+        total += counts
     return total

@@ -11,10 +11,10 @@ import pytest
 from conftest import Route, query, rss
 from extractors.extract import Extractor
 from extractors.types import Article
-from flows import alerting
-from flows.events import load_rules
+from flows.alerts import evaluation as alerting
+from flows.alerts.rules import load_rules
 from flows.settings import ConfigError
-from storage import store
+from storage import articles as store
 from storage.db import opened
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)

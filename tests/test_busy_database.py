@@ -68,10 +68,10 @@ def test_run_while_database_is_held_loses_nothing(server, settings_factory, hold
 
 def test_leftovers_of_killed_runs_are_tidied(tmp_path):
     import os
-    import time
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
-    from storage import staging, store
+    from storage import runs as store
+    from storage import staging
     from storage.db import opened
 
     folder = tmp_path / "db.duckdb.staging"

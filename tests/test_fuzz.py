@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extractors.extract import Extractor
 from extractors.types import QUALIFIERS, WEAPON_CATEGORIES, Document
-from flows.sources import parse_feed
+from flows.sources.feeds import parse_feed
 
 EXTRACTOR = Extractor()
 NEWSY = st.sampled_from([

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import Route, query, rss
-from flows import fetch
+from flows.sources import http as fetch
 from flows.errors import PipelineError, TerminalError, TransientError
 
 

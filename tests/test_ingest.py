@@ -135,7 +135,7 @@ def test_every_realdata_feed_is_ingested_without_exception(server, settings_fact
     reasons = dict(query(settings.database, "SELECT source_id, reason FROM errors WHERE stage = 'feed' "
                                     "AND error_class <> 'warning'"))
     assert failed == set(reasons) and all(reasons.values())
-    from flows.sources import parse_feed
+    from flows.sources.feeds import parse_feed
 
     headers = {"content-type": "application/xml"}
     expected = {i.article_id for n, p in enumerate(files) for i in parse_feed(f"feed{n}", p.read_bytes(), headers).items}

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from conftest import shared_path
 from extractors.clean import clean_html
 from flows.errors import TerminalError
-from flows.isolation import WorkerPool
-from flows.sources import FeedItem
+from flows.processing.workers import WorkerPool
+from flows.records import FeedItem, FetchedPage
 from workloads import behave
 
 
@@ -51,7 +51,7 @@ def _item(n: int, summary: str) -> FeedItem:
 def test_a_document_over_budget_is_stored_from_the_feed_text_and_the_batch_goes_on(settings_factory):
     """Cleaning and extraction share the per-document budget; a page far over it is stored
     from its feed summary (itself extracted under the budget), with the reason recorded."""
-    from flows import steps
+    from flows.processing import batch as steps
 
     # Ordinary stories take tens of milliseconds, far inside an 8 s budget even on a busy machine;
     # the pathological page takes tens of seconds, far outside it.
@@ -66,11 +66,11 @@ def test_a_document_over_budget_is_stored_from_the_feed_text_and_the_batch_goes_
         f"<p>Drones hit district {i} of Kharkiv overnight, and {i % 7 + 2} people were injured there, officials said.</p>"
         for i in range(100_000)) + "</article></body></html>").encode()
     try:
-        steps.process_jobs([steps.FetchedPage(_item(0, "warm-up"), story, None)], settings)  # workers started
+        steps.process_jobs([FetchedPage(_item(0, "warm-up"), story, None)], settings)  # workers started
         results = steps.process_jobs([
-            steps.FetchedPage(_item(1, "x"), story, None),
-            steps.FetchedPage(_item(2, "Russia fired 12 drones at Odesa overnight; 10 were shot down."), huge, None),
-            steps.FetchedPage(_item(3, "x"), story, None),
+            FetchedPage(_item(1, "x"), story, None),
+            FetchedPage(_item(2, "Russia fired 12 drones at Odesa overnight; 10 were shot down."), huge, None),
+            FetchedPage(_item(3, "x"), story, None),
         ], settings)
     finally:
         steps.close_pools()
@@ -86,12 +86,12 @@ def test_a_document_over_budget_is_stored_from_the_feed_text_and_the_batch_goes_
 
 def test_in_process_and_worker_processing_agree(settings_factory):
     """`workers = 0` (no worker processes) gives the same articles and facts as the workers."""
-    from flows import steps
+    from flows.processing import batch as steps
 
     story = ("<html><body><article><h1>Strike on Dnipro</h1><p>Russia fired 12 missiles and 60 drones at Dnipro "
              "overnight; air defences shot down 9 missiles and 51 drones, the air force said. Three people "
              "were injured, regional governor Serhiy Lysak said.</p></article></body></html>").encode()
-    jobs = [steps.FetchedPage(_item(n, "summary"), story if n else b"<html><body></body></html>", None) for n in range(2)]
+    jobs = [FetchedPage(_item(n, "summary"), story if n else b"<html><body></body></html>", None) for n in range(2)]
     try:
         remote = steps.process_jobs(jobs, settings_factory(workers=2))
     finally:

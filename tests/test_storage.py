@@ -9,7 +9,7 @@ import pytest
 
 from extractors.extract import Extractor
 from extractors.types import Article
-from storage import store
+from storage import articles as store
 from storage.db import DatabaseBusy, connect, migrate, migration_files, opened
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

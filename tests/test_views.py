@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pytest
@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from conftest import FIXED_NOW, ROOT, query
 from extractors.extract import Extractor
 from extractors.types import Article
-from flows import alerting
+from flows.alerts import evaluation as alerting
 from flows.cli import app
-from storage import store
+from storage import articles as store
 from storage.db import opened
 
 GOLD = ROOT / "tests" / "gold"
@@ -169,7 +169,6 @@ def test_articles_stored_after_the_index_build_are_still_found(fixture_db, tmp_p
     """The index is rebuilt at most every search_reindex_minutes; newer articles are found by
     substring and listed first when they hold every query word."""
     import shutil
-    from datetime import timezone
 
     from storage import search
 

@@ -1,80 +1,20 @@
-"""Source readers: feed documents (bytes) into FeedItems, seed files into SeedDocs, stable ids."""
+"""Feed documents (bytes) into FeedItems with feedparser, which never raises on bad input."""
 from __future__ import annotations
 
-import hashlib
 import html
 import re
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from email.utils import parsedate_to_datetime
 
 import feedparser
 import lxml.html
 
+from flows.records import FeedItem, ParsedFeed
+from flows.sources.ids import digest, url_id
+
+
 # Encoding disagreements that feedparser recovered from: the document was still read.
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.CharacterEncodingUnknown)
-SEED_SUFFIXES = (".txt", ".md", ".html", ".htm")
-TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|at_medium|at_campaign)$", re.I)
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One feed entry: where its article lives and what the feed itself says about it."""
-
-    source: str
-    article_id: str
-    url: str
-    title: str | None
-    summary: str
-    published: datetime | None
-    entry_hash: str
-
-
-@dataclass(frozen=True)
-class ParsedFeed:
-    items: tuple[FeedItem, ...]
-    problem: str | None  # feedparser's bozo reason, when the document was ill-formed
-    ttl_minutes: int | None = None
-    unreadable: bool = False  # no entries and nothing recognisable as a feed
-
-
-@dataclass(frozen=True)
-class SeedDoc:
-    path: Path
-    article_id: str
-    kind: str  # text | html
-    title: str | None
-    body: bytes
-
-
-def digest(*parts: str | None) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update((part or "").encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()[:16]
-
-
-def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no fragment, no tracking parameters, no default port.
-    A link that does not parse (an unbalanced "[" in the host, a port out of range) is kept as
-    written: it still identifies its entry, and fetching it fails with a recorded error."""
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)])
-    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
-
-
-def url_id(url: str) -> str:
-    return digest(canonical_url(url))
 
 
 def html_to_text(fragment: str) -> str:
@@ -156,31 +96,3 @@ def _with_offset(raw: str | None) -> datetime | None:
         except ValueError:
             return None
     return parsed if parsed.tzinfo is not None else None
-
-
-def read_seeds(folder: Path) -> list[SeedDoc]:
-    """Every .txt, .md and .html file under `folder`; ids come from the content."""
-    if not folder.is_dir():
-        return []
-    docs = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SEED_SUFFIXES):
-        body = path.read_bytes()
-        if path.suffix.lower() in (".html", ".htm"):
-            docs.append(SeedDoc(path, "seed-" + digest(body.decode("utf-8", "replace")), "html", None, body))
-        else:
-            title, text = split_title(body.decode("utf-8", "replace"), markdown=path.suffix.lower() == ".md")
-            docs.append(SeedDoc(path, "seed-" + digest(title, text), "text", title, text.encode("utf-8")))
-    return docs
-
-
-def split_title(raw: str, *, markdown: bool = False) -> tuple[str | None, str]:
-    """First non-empty line is the title (without '#' for Markdown), the rest the body."""
-    lines = raw.replace("\r\n", "\n").lstrip("\ufeff").split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
-        return None, ""
-    title = lines[0].strip()
-    if markdown:
-        title = title.lstrip("#").strip()
-    return title or None, "\n".join(lines[1:]).strip()

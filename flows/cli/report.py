@@ -12,6 +12,7 @@ import io
 import duckdb
 
 from flows import clock
+from storage import queries
 
 
 def _png(fig) -> str:
@@ -26,8 +27,7 @@ def _trend_chart(con: duckdb.DuckDBPyConnection) -> str | None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = con.execute("SELECT week, category, launched, intercepted FROM v_weekly_launches "
-                       "WHERE category IN ('drone', 'missile') ORDER BY week").fetchall()
+    rows = queries.weekly_launches(con, ("drone", "missile"))
     if not rows:
         return None
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.2))
@@ -47,8 +47,7 @@ def _trend_chart(con: duckdb.DuckDBPyConnection) -> str | None:
 def _map_chart(con: duckdb.DuckDBPyConnection) -> str | None:
     import matplotlib.pyplot as plt
 
-    rows = con.execute("SELECT place, longitude, latitude, strikes FROM v_strikes_by_place "
-                       "WHERE latitude IS NOT NULL ORDER BY strikes DESC LIMIT 60").fetchall()
+    rows = queries.located_strikes(con, 60)
     if not rows:
         return None
     fig, ax = plt.subplots(figsize=(8, 5.5))
@@ -64,10 +63,8 @@ def _map_chart(con: duckdb.DuckDBPyConnection) -> str | None:
     return uri
 
 
-def _table(con: duckdb.DuckDBPyConnection, sql: str, link_column: str | None = None) -> str:
-    cur = con.execute(sql)
-    names = [d[0] for d in cur.description]
-    rows = cur.fetchall()
+def _table(table: queries.Table, link_column: str | None = None) -> str:
+    names, rows = table
     if not rows:
         return "<p class='empty'>nothing yet</p>"
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
@@ -91,8 +88,7 @@ th{background:#f4f4f4;text-align:left}img{max-width:100%}.empty{color:#888}.meta
 
 def build(con: duckdb.DuckDBPyConnection) -> str:
     """The report as one HTML string."""
-    counts = con.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
-                         "(SELECT count(*) FROM alerts)").fetchone()
+    counts = queries.report_counts(con)
     trend, strike_map = _trend_chart(con), _map_chart(con)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>newswatch report</title>",
@@ -105,19 +101,13 @@ def build(con: duckdb.DuckDBPyConnection) -> str:
         "<h2>Where strikes landed</h2>",
         f"<img id='strike-map' alt='strike locations' src='{strike_map}'>" if strike_map else "<p class='empty'>no located strikes yet</p>",
         "<h2>Latest alerts</h2>",
-        _table(con, "SELECT strftime(created_at, '%Y-%m-%d %H:%M') AS raised, severity, kind, rule, status, title "
-                    "FROM alerts ORDER BY created_at DESC LIMIT 20"),
+        _table(queries.latest_alerts(con, 20)),
         "<h2>Latest attack events</h2>",
-        _table(con, "SELECT event_date, attacker, target_country, drones_launched, missiles_launched, killed, sources, "
-                    "array_to_string(places, ', ') AS places, headline FROM v_attack_events "
-                    "ORDER BY event_date DESC LIMIT 25"),
+        _table(queries.latest_events(con, 25)),
         "<h2>Sources of the latest events</h2>",
-        _table(con, "SELECT e.event_date, ar.source_id, ar.title, ar.url FROM events e JOIN event_articles ea USING (event_id) "
-                    "JOIN articles ar ON ar.article_id = ea.article_id ORDER BY e.event_date DESC LIMIT 40", "url"),
+        _table(queries.event_sources(con, 40), "url"),
         "<h2>Talks timeline</h2>",
-        _table(con, "SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, "
-                    "CAST(delegation_heads AS VARCHAR) AS heads, status FROM v_talks_timeline "
-                    "ORDER BY reported_on DESC LIMIT 40"),
+        _table(queries.talks(con, 40)),
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -1,0 +1,58 @@
+"""`newswatch alerts ...`: list alerts, test a channel, evaluate now."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flows.cli.app import ConfigOpt, DatabaseOpt, fail, prefect_defaults, read_only, settings_or_exit, print_table, out
+
+
+alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True)
+
+
+@alerts_app.command("list")
+def alerts_list(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    limit: Annotated[int, typer.Option(help="Alerts shown.")] = 20,
+) -> None:
+    """Recent alerts with their delivery status per channel (channels shown by scheme and hash)."""
+    settings = settings_or_exit(config, database=database)
+    from storage import events as event_store
+
+    print_table(read_only(settings, lambda con: event_store.recent_alerts(con, limit)), "alerts")
+
+
+@alerts_app.command("test")
+def alerts_test(url: Annotated[str, typer.Argument(help="Apprise URL to send a sample alert to.")],
+                config: ConfigOpt = None) -> None:
+    """Send a sample alert to one channel and say whether it was accepted."""
+    settings = settings_or_exit(config)
+    from flows.alerts import channels as notify
+
+    channel = notify.Channel(url)
+    problem = notify.check(url)
+    if problem:
+        fail(f"{channel.display}: {problem}", 2)
+    body = "**newswatch test alert**\n\n- This is a sample; no attack is reported.\n- Channel: " + channel.display
+    result = notify.send(channel, "newswatch test alert", body, "info", settings.alert_timeout)
+    if not result.ok:
+        fail(f"{channel.display}: {result.error}", 1)
+    out.print(f"sent to {channel.display}")
+
+
+@alerts_app.command("run")
+def alerts_run(config: ConfigOpt = None, database: DatabaseOpt = None) -> None:
+    """Run the `alerts` flow now: cluster new reports into events, raise and deliver alerts."""
+    settings = settings_or_exit(config, database=database)
+    prefect_defaults()
+    from flows.alerting import alerts
+    from flows.settings import ConfigError
+
+    try:
+        summary = alerts(settings)
+    except ConfigError as exc:
+        fail(exc, 2)
+    out.print(f"reports clustered: {summary.reports}, events touched: {summary.events_touched}, "
+              f"alerts raised: {len(summary.alerts_raised)}, delivered: {summary.delivered}, failed: {summary.failed}")

@@ -1,0 +1,100 @@
+"""The `newswatch` command's shared parts: the Typer app, common options, output and exits."""
+from __future__ import annotations
+
+import os
+import sys
+import json
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+app = typer.Typer(help="Conflict and diplomacy news monitoring: feeds in, facts in DuckDB.",
+                  no_args_is_help=True, add_completion=False)
+
+
+out = Console()
+
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config file (default: ./newswatch.toml if present).")]
+
+
+DatabaseOpt = Annotated[Optional[Path], typer.Option("--database", "-d", help="DuckDB file (setting `database`).")]
+
+
+def fail(problem: object, code: int) -> NoReturn:
+    """Say what went wrong in one red line on stderr and exit with `code`."""
+    err.print(f"[red]{problem}[/red]", highlight=False)
+    raise typer.Exit(code)
+
+
+def settings_or_exit(config: Path | None, **overrides):
+    from flows.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(config, **overrides)
+    except ConfigError as exc:
+        fail(exc, 2)
+
+
+def prefect_defaults(verbose: bool = False) -> None:
+    """Offline-friendly Prefect defaults; explicit environment settings win."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Failures are reported in the summary and the errors table; Prefect's own tracebacks for
+    # expected failures (an unreachable feed) would only bury them. --verbose shows them.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+
+
+def read_only(settings, query):
+    from storage.db import DatabaseBusy, DatabaseMissing, connect, pending_migrations
+
+    try:
+        con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
+    except (DatabaseBusy, DatabaseMissing) as exc:
+        fail(exc, 3)
+    try:
+        missing = pending_migrations(con)
+        if missing:
+            fail(f"database {settings.database} predates this newswatch (missing {', '.join(missing)}); "
+                  "the next `newswatch run` migrates it", 3)
+        return query(con)
+    finally:
+        con.close()
+
+
+def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> None:
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    else:
+        table = Table(*names, show_lines=False)
+        for row in rows[:limit]:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+        if len(rows) > limit:
+            out.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
+
+
+def print_table(rows: list[dict], title: str) -> None:
+    if not rows:
+        out.print(f"no {title}")
+        return
+    table = Table(*rows[0].keys(), title=title)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    out.print(table)

@@ -1,0 +1,158 @@
+"""Commands that write: `run`, `reextract`, `serve`, and `status` of the runs."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from flows import clock
+from flows.cli.app import ConfigOpt, DatabaseOpt, fail, prefect_defaults, read_only, settings_or_exit, print_table, app, err, out
+
+
+@app.command()
+def run(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    seeds_dir: Annotated[Optional[Path], typer.Option(help="Seed corpus folder (setting `seeds_dir`).")] = None,
+    feeds_file: Annotated[Optional[Path], typer.Option(help="Feed list TOML (setting `feeds_file`).")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Run one ingestion cycle (feeds and seeds -> clean -> extract -> DuckDB) and print a summary."""
+    settings = settings_or_exit(config, database=database, seeds_dir=seeds_dir, feeds_file=feeds_file)
+    prefect_defaults(verbose)
+    from flows.cli import progress
+    from flows.ingest import ingest
+    from storage.db import DatabaseBusy
+
+    try:
+        with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
+            summary = ingest(settings)
+    except DatabaseBusy as exc:
+        fail(exc, 3)
+    _print_summary(summary)
+
+
+def _print_summary(summary) -> None:
+    table = Table(title=f"newswatch run {summary.run_id}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in summary.rows():
+        table.add_row(label, str(value))
+    out.print(table)
+    for e in summary.error_lines[:20]:
+        out.print(f"error {e}", highlight=False, markup=False, style="yellow")
+    if len(summary.error_lines) > 20:
+        out.print(f"... {len(summary.error_lines) - 20} more in the errors table")
+
+
+@app.command()
+def reextract(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    everything: Annotated[bool, typer.Option("--all", help="Re-extract every article, not only older extractor versions.")] = False,
+) -> None:
+    """Run the current extractor over stored articles whose facts an older version produced.
+
+    Facts are replaced article by article (texts are not fetched again), then events are
+    re-clustered; alerts already raised are kept and are not raised again.
+    """
+    settings = settings_or_exit(config, database=database)
+    from extractors.extract import extractor_name
+    from flows.alerts.evaluation import evaluate
+    from flows.processing import batch
+    from storage import articles, events, search
+    from storage.db import DatabaseBusy, opened
+
+    name = extractor_name(settings.spacy_model)
+    try:
+        with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+            stored = articles.articles_to_reextract(con, name, everything)
+        written = 0
+        for i in range(0, len(stored), settings.batch_size):
+            chunk = stored[i:i + settings.batch_size]
+            # in the worker processes: both cores, and the per-document time and memory budget
+            facts = [p.facts for p in batch.process_jobs(chunk, settings)]
+            with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+                written += articles.replace_facts(con, list(zip(chunk, facts)), clock.now())
+        with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+            events.drop_orphan_events(con)
+            search.rebuild_index(con, clock.now())
+        summary = evaluate(settings)
+    except DatabaseBusy as exc:
+        fail(exc, 3)
+    finally:
+        batch.close_pools()
+    out.print(f"re-extracted {len(stored)} articles ({written} fact rows) with {name}; "
+              f"events re-clustered: {summary.events_touched}, new alerts: {len(summary.alerts_raised)}")
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    interval: Annotated[Optional[float], typer.Option(help="Minutes between ingest runs (setting `schedule_interval_minutes`).")] = None,
+    cron: Annotated[Optional[str], typer.Option(help="Cron schedule instead of an interval (setting `schedule_cron`).")] = None,
+    timezone: Annotated[Optional[str], typer.Option(help="Time zone of the schedule (setting `schedule_timezone`).")] = None,
+) -> None:
+    """Run ingestion (and alert evaluation) on a schedule with Prefect until stopped (Ctrl-C).
+
+    Without PREFECT_API_URL a local Prefect server is started (SQLite in `prefect_home`, UI on
+    127.0.0.1:`prefect_port`) and stopped on exit. Other settings come from the config file and
+    NEWSWATCH_* variables, read by each run.
+    """
+    settings = settings_or_exit(config, schedule_interval_minutes=interval, schedule_cron=cron, schedule_timezone=timezone)
+    prefect_defaults(verbose=True)
+    from flows.serve import ServerFailed
+    from flows.serve import serve as serve_flows
+
+    try:
+        serve_flows(settings, config, announce=lambda m: err.print(m, highlight=False))
+    except ServerFailed as exc:
+        fail(exc, 4)
+    except KeyboardInterrupt:
+        err.print("stopped; the schedules stay active for the next `newswatch serve`")
+
+
+@app.command()
+def status(config: ConfigOpt = None, database: DatabaseOpt = None,
+           runs: Annotated[int, typer.Option(help="Runs shown.")] = 5) -> None:
+    """Last runs, feed health, database size and row counts, and the next scheduled run."""
+    settings = settings_or_exit(config, database=database)
+    from storage import queries
+
+    def query(con):
+        return {"runs": queries.last_runs(con, runs), "feeds": queries.feed_health(con),
+                "counts": queries.table_counts(con)}
+
+    data = read_only(settings, query)
+    print_table(data["runs"], "last runs")
+    print_table(data["feeds"], "feed health")
+    size = settings.database.stat().st_size / 1e6
+    out.print(f"database {settings.database} ({size:.1f} MB): " +
+              ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
+    out.print(_next_scheduled_run())
+
+
+def _next_scheduled_run() -> str:
+    """Asks the Prefect server named by PREFECT_API_URL; says so when there is none."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return "next scheduled run: no Prefect server configured (PREFECT_API_URL); `newswatch serve` starts one"
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+        from prefect.client.schemas.objects import StateType
+        from prefect.client.schemas.sorting import FlowRunSort
+
+        with get_client(sync_client=True) as client:
+            scheduled = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
+    except Exception as exc:  # noqa: BLE001 - status must answer even when the server does not
+        return f"next scheduled run: the Prefect server did not answer ({type(exc).__name__})"
+    if not scheduled:
+        return "next scheduled run: none scheduled"
+    return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"

@@ -1,0 +1,121 @@
+"""A run's access to the database: short writes, and staging when another process holds it.
+
+DuckDB refuses every other process while one holds the file for writing, and a writer while
+readers hold it. A run therefore opens the database only for short steps; when it cannot get it
+within `lock_timeout`, the run goes on and keeps its batches in staged Parquet files
+(`storage.staging`), merged by the next run that gets the database. Nothing is lost and nothing
+waits forever.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from extractors.types import Article, Facts
+from storage import articles, runs, search, staging
+from storage.db import DatabaseBusy, connect, opened
+from storage.records import BatchCounts, ErrorRecord, SourceState
+
+T = TypeVar("T")
+
+
+class RunStorage:
+    """Database access of one run; `staged` is set once the database could not be had.
+
+    `now` is the run's clock; `reindex_minutes` how old an article the full-text index lacks may
+    get before the run rebuilds the index.
+    """
+
+    def __init__(self, database: Path, run_id: str, now: Callable[[], datetime], *,
+                 lock_timeout: float = 30.0, reindex_minutes: float = 60.0):
+        self.database = database
+        self.run_id = run_id
+        self.now = now
+        self.lock_timeout = lock_timeout
+        self.reindex_minutes = reindex_minutes
+        self.staged = False
+        self.batches = 0
+        self.merged = BatchCounts()
+        self.folder = staging.staging_dir(database)
+
+    def _write(self, step: Callable[[duckdb.DuckDBPyConnection], T]) -> tuple[bool, T | None]:
+        """Run `step` on the database unless the run is staged or the database stays busy
+        (which stages the run from then on); returns (done, result)."""
+        if self.staged:
+            return False, None
+        try:
+            with opened(self.database, lock_timeout=self.lock_timeout) as con:
+                return True, step(con)
+        except DatabaseBusy:
+            self.staged = True
+            return False, None
+
+    def begin(self, flow_run_id: str | None) -> dict[str, SourceState]:
+        """Merge earlier staged batches, record the run start, and read the feed state."""
+        def step(con):
+            self.merged = staging.merge(con, self.folder, self.now())
+            runs.start_run(con, self.run_id, self.now(), flow_run_id)
+            return runs.source_states(con)
+
+        done, states = self._write(step)
+        return states if done else self._read(runs.source_states, {})
+
+    def known(self, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """content_hash and entry_hash of the stored articles among `ids`."""
+        ids = list(ids)
+        done, found = self._write(lambda con: articles.known_articles(con, ids))
+        return found if done else self._read(lambda con: articles.known_articles(con, ids), {})
+
+    def _read(self, query: Callable[[duckdb.DuckDBPyConnection], T], default: T) -> T:
+        """A read-only look, possible while only readers hold the file; else `default`."""
+        if not self.database.exists():
+            return default
+        try:
+            con = connect(self.database, read_only=True, lock_timeout=1)
+        except DatabaseBusy:
+            return default
+        try:
+            return query(con)
+        except duckdb.Error:  # a database without our tables yet reads as empty
+            return default
+        finally:
+            con.close()
+
+    def store(self, batch: Sequence[Article], facts: Sequence[Facts], errors: Sequence[ErrorRecord]) -> BatchCounts:
+        """Write a batch, or stage it when the database stays busy; returns what was written."""
+        self.batches += 1
+        tables = articles.batch_tables(list(zip(batch, facts)), self.run_id, self.now())
+
+        def step(con):
+            counts = articles.apply_batch(con, tables)
+            runs.record_errors(con, list(errors), self.run_id, self.now())
+            return counts
+
+        done, counts = self._write(step)
+        if done:
+            return counts
+        staging.stage_batch(self.folder, self.run_id, self.batches, tables, errors, self.now())
+        return BatchCounts()
+
+    def finish(self, sources: Sequence[SourceState], counts: dict[str, int], started: datetime,
+               flow_run_id: str | None) -> None:
+        """Save feed state and the run record (staged too when the run was staged)."""
+        when = self.now()
+
+        def step(con):
+            runs.save_sources(con, sources)
+            runs.finish_run(con, self.run_id, when, "completed", counts)
+            if search.index_due(con, self.reindex_minutes, when):
+                search.rebuild_index(con, when)  # reads every article: at most every reindex_minutes
+
+        done, _ = self._write(step)
+        if done:
+            return
+        run: dict[str, Any] = {"run_id": self.run_id, "flow_run_id": flow_run_id, "started_at": started.isoformat(),
+                               "finished_at": when.isoformat(), "status": "completed (staged)",
+                               **{k: counts.get(k, 0) for k in runs.RUN_COUNTS}}
+        staging.stage_finish(self.folder, self.run_id, sources, run)

@@ -1,0 +1,81 @@
+"""Runs, sources (feed polling state) and errors: the record of what each run did."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from storage.db import registered
+from storage.records import ErrorRecord, SourceState
+
+RUN_COUNTS = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", "articles_updated",
+              "articles_unchanged", "facts", "errors")
+
+
+def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, SourceState]:
+    cur = con.execute("SELECT * FROM sources")
+    names = [d[0] for d in cur.description]
+    out = {}
+    for row in cur.fetchall():
+        rec = dict(zip(names, row))
+        rec["tags"] = tuple(rec["tags"] or ())
+        out[rec["source_id"]] = SourceState(**rec)
+    return out
+
+
+def save_sources(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
+    """Upsert the polling state of the given sources."""
+    if not states:
+        return
+    rows = [{**asdict(s), "tags": list(s.tags)} for s in states]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in rows[0] if c != "source_id")
+    with registered(con, "source_batch", rows):
+        con.execute(f"INSERT INTO sources BY NAME SELECT * FROM source_batch ON CONFLICT (source_id) DO UPDATE SET {updates}")
+
+
+def error_rows(errors: Sequence[ErrorRecord], run_id: str, now: datetime, prefix: str = "") -> list[dict[str, Any]]:
+    """Rows for the errors table; ids are `run_id:<prefix><n>`."""
+    return [{"error_id": f"{run_id}:{prefix}{n}", "run_id": run_id, "occurred_at": now, **asdict(e),
+             "error_class": str(e.error_class)} for n, e in enumerate(errors)]
+
+
+def record_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[ErrorRecord], run_id: str, now: datetime) -> None:
+    """Append errors of a run, numbered after the ones it recorded already."""
+    if not errors:
+        return
+    offset = con.execute("SELECT count(*) FROM errors WHERE run_id = ?", [run_id]).fetchone()[0]
+    rows = error_rows(errors, run_id, now)
+    for n, row in enumerate(rows):
+        row["error_id"] = f"{run_id}:{offset + n}"
+    insert_error_rows(con, pa.Table.from_pylist(rows))
+
+
+def insert_error_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
+    """Errors that already carry their ids (staged ones too); existing ids are kept."""
+    with registered(con, "error_rows", rows):
+        con.execute("INSERT INTO errors BY NAME SELECT * FROM error_rows ON CONFLICT (error_id) DO NOTHING")
+
+
+def upsert_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
+    """A whole run record (from a staged run)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in run if c != "run_id")
+    with registered(con, "run_row", [run]):
+        con.execute(f"INSERT INTO runs BY NAME SELECT * FROM run_row ON CONFLICT (run_id) DO UPDATE SET {updates}")
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None) -> None:
+    """Record a run; runs still `running` after six hours were killed and are marked so."""
+    con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND started_at < ?",
+                [now - timedelta(hours=6)])
+    con.execute("INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running')",
+                [run_id, flow_run_id, now])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, status: str, counts: dict[str, int]) -> None:
+    sets = ", ".join(f"{c} = ?" for c in RUN_COUNTS)
+    con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets} WHERE run_id = ?",
+                [now, status, *(counts.get(c, 0) for c in RUN_COUNTS), run_id])
