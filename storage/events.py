@@ -132,21 +132,3 @@ def record_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, A
             [now, list(channel_ids), len(set(channel_ids))])
     else:
         con.execute("UPDATE alerts SET status = 'recorded' WHERE status = 'pending'")
-
-
-def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
-    return dict_rows(con.execute(
-        "SELECT a.created_at, a.severity, a.kind, a.rule, a.status, a.title, "
-        "(SELECT string_agg(d.channel || ' ' || d.status || ' x' || d.attempts, '; ') FROM alert_deliveries d "
-        " WHERE d.alert_key = a.alert_key) AS channels "
-        "FROM alerts a ORDER BY a.created_at DESC LIMIT ?", [limit]))
-
-
-def recent_events(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
-    return dict_rows(con.execute(
-        "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
-        "(SELECT string_agg(w.category || ' ' || coalesce(CAST(w.launched_min AS VARCHAR), '?') || "
-        "  CASE WHEN w.launched_max <> w.launched_min THEN '-' || w.launched_max ELSE '' END, ', ') "
-        " FROM event_weapons w WHERE w.event_id = e.event_id) AS launched, "
-        "e.killed_max AS killed, array_to_string(e.places, ', ') AS places, e.event_id "
-        "FROM events e ORDER BY e.event_date DESC, e.first_seen DESC LIMIT ?", [limit]))

@@ -12,7 +12,6 @@ from typing import Any
 import duckdb
 
 from storage.articles import FACT_TABLES
-from storage.db import dict_rows
 
 Table = tuple[list[str], list[tuple]]  # column names and rows
 
@@ -38,21 +37,6 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = ("sources", "articles", *FACT_TABLES, "errors", "runs")
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-
-
-def last_runs(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
-    return dict_rows(con.execute(
-        "SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, "
-        "round(epoch(finished_at - started_at), 1) AS seconds, status, feeds_ok, "
-        "feeds_failed, articles_new, articles_updated, facts, errors FROM runs "
-        "ORDER BY started_at DESC LIMIT ?", [limit]))
-
-
-def feed_health(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return dict_rows(con.execute(
-        "SELECT source_id, last_status, consecutive_errors AS failures, "
-        "strftime(last_success, '%Y-%m-%d %H:%M') AS last_success, strftime(next_poll, '%Y-%m-%d %H:%M') AS next_poll, "
-        "left(last_error, 40) AS last_error FROM sources ORDER BY source_id"))
 
 
 def launches(con: duckdb.DuckDBPyConnection, by: str, start: date, category: str | None = None) -> list[tuple]:
@@ -108,31 +92,41 @@ def located_strikes(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
                        "WHERE latitude IS NOT NULL ORDER BY strikes DESC LIMIT ?", [limit]).fetchall()
 
 
-def _table(cur: duckdb.DuckDBPyConnection) -> Table:
+# Listings: named queries the commands and the report show as tables, newest first.
+LISTINGS = {
+    "runs": "SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, "
+            "round(epoch(finished_at - started_at), 1) AS seconds, status, feeds_ok, feeds_failed, articles_new, "
+            "articles_updated, facts, errors FROM runs ORDER BY started_at DESC",
+    "feeds": "SELECT source_id, last_status, consecutive_errors AS failures, "
+             "strftime(last_success, '%Y-%m-%d %H:%M') AS last_success, strftime(next_poll, '%Y-%m-%d %H:%M') AS next_poll, "
+             "left(last_error, 40) AS last_error FROM sources ORDER BY source_id",
+    "alerts": "SELECT a.created_at, a.severity, a.kind, a.rule, a.status, a.title, "
+              "(SELECT string_agg(d.channel || ' ' || d.status || ' x' || d.attempts, '; ') FROM alert_deliveries d "
+              " WHERE d.alert_key = a.alert_key) AS channels FROM alerts a ORDER BY a.created_at DESC",
+    "events": "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
+              "(SELECT string_agg(w.category || ' ' || coalesce(CAST(w.launched_min AS VARCHAR), '?') || "
+              "  CASE WHEN w.launched_max <> w.launched_min THEN '-' || w.launched_max ELSE '' END, ', ') "
+              " FROM event_weapons w WHERE w.event_id = e.event_id) AS launched, "
+              "e.killed_max AS killed, array_to_string(e.places, ', ') AS places, e.event_id "
+              "FROM events e ORDER BY e.event_date DESC, e.first_seen DESC",
+    "report_alerts": "SELECT strftime(created_at, '%Y-%m-%d %H:%M') AS raised, severity, kind, rule, status, title "
+                     "FROM alerts ORDER BY created_at DESC",
+    "report_events": "SELECT event_date, attacker, target_country, drones_launched, missiles_launched, killed, sources, "
+                     "array_to_string(places, ', ') AS places, headline FROM v_attack_events ORDER BY event_date DESC",
+    "report_sources": "SELECT e.event_date, ar.source_id, ar.title, ar.url FROM events e "
+                      "JOIN event_articles ea USING (event_id) JOIN articles ar ON ar.article_id = ea.article_id "
+                      "ORDER BY e.event_date DESC",
+    "report_talks": "SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, "
+                    "CAST(delegation_heads AS VARCHAR) AS heads, status FROM v_talks_timeline ORDER BY reported_on DESC",
+}
+
+
+def listing(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None) -> Table:
+    """The rows of a named listing, at most `limit` of them."""
+    cur = con.execute(LISTINGS[name] + (" LIMIT ?" if limit is not None else ""), [] if limit is None else [limit])
     return [d[0] for d in cur.description], cur.fetchall()
 
 
-def latest_alerts(con: duckdb.DuckDBPyConnection, limit: int) -> Table:
-    return _table(con.execute(
-        "SELECT strftime(created_at, '%Y-%m-%d %H:%M') AS raised, severity, kind, rule, status, title "
-        "FROM alerts ORDER BY created_at DESC LIMIT ?", [limit]))
-
-
-def latest_events(con: duckdb.DuckDBPyConnection, limit: int) -> Table:
-    return _table(con.execute(
-        "SELECT event_date, attacker, target_country, drones_launched, missiles_launched, killed, sources, "
-        "array_to_string(places, ', ') AS places, headline FROM v_attack_events ORDER BY event_date DESC LIMIT ?",
-        [limit]))
-
-
-def event_sources(con: duckdb.DuckDBPyConnection, limit: int) -> Table:
-    return _table(con.execute(
-        "SELECT e.event_date, ar.source_id, ar.title, ar.url FROM events e JOIN event_articles ea USING (event_id) "
-        "JOIN articles ar ON ar.article_id = ea.article_id ORDER BY e.event_date DESC LIMIT ?", [limit]))
-
-
-def talks(con: duckdb.DuckDBPyConnection, limit: int) -> Table:
-    return _table(con.execute(
-        "SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, "
-        "CAST(delegation_heads AS VARCHAR) AS heads, status FROM v_talks_timeline "
-        "ORDER BY reported_on DESC LIMIT ?", [limit]))
+def listing_dicts(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+    names, rows = listing(con, name, limit)
+    return [dict(zip(names, row)) for row in rows]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import apprise
 
+
 class _Redact(logging.Filter):
     """Masks channel secrets in log records of the HTTP libraries apprise uses."""
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from flows.records import Report
 
-
 COMPATIBLE_RATIO = 0.6
 
 

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from flows.alerts.clustering import Event
 from flows.settings import load_toml_list
 
-
 SEVERITY = {"info": 0, "warning": 1, "critical": 2}
 
 

@@ -7,7 +7,8 @@
     tools.py      clean, extract (the cleaner and extractor on files, as the scorers call them)
     report.py     the HTML report page;  progress.py  the progress bar the ingest flow advances
 """
-from flows.cli import alerts, analysis, ingesting, tools  # noqa: F401 - each registers its commands
+# isort: skip_file - the import order is the order of the commands in `newswatch --help`
 from flows.cli.app import app
+from flows.cli import ingesting, analysis, alerts, tools  # noqa: F401 - each registers its commands
 
 __all__ = ["app"]

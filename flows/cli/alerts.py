@@ -5,23 +5,23 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.app import ConfigOpt, DatabaseOpt, fail, prefect_defaults, read_only, settings_or_exit, print_table, out
-
+from flows.cli.app import (
+    ConfigOpt,
+    DatabaseOpt,
+    app,
+    fail,
+    listing_command,
+    out,
+    prefect_defaults,
+    settings_or_exit,
+)
 
 alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
 
 
-@alerts_app.command("list")
-def alerts_list(
-    config: ConfigOpt = None,
-    database: DatabaseOpt = None,
-    limit: Annotated[int, typer.Option(help="Alerts shown.")] = 20,
-) -> None:
-    """Recent alerts with their delivery status per channel (channels shown by scheme and hash)."""
-    settings = settings_or_exit(config, database=database)
-    from storage import events as event_store
-
-    print_table(read_only(settings, lambda con: event_store.recent_alerts(con, limit)), "alerts")
+alerts_app.command("list")(listing_command(
+    "alerts", "Recent alerts with their delivery status per channel (channels shown by scheme and hash)."))
 
 
 @alerts_app.command("test")

@@ -8,8 +8,19 @@ import typer
 from rich.table import Table
 
 from flows import clock
+from flows.cli.app import (
+    ConfigOpt,
+    DatabaseOpt,
+    app,
+    err,
+    fail,
+    listing_command,
+    out,
+    print_rows,
+    read_only,
+    settings_or_exit,
+)
 from storage import queries
-from flows.cli.app import ConfigOpt, DatabaseOpt, fail, print_rows, read_only, settings_or_exit, print_table, app, err, out
 
 
 @app.command()
@@ -204,14 +215,5 @@ def export(
     out.print(f"{rows} rows of {relation} written to {out_file}")
 
 
-@app.command()
-def events(
-    config: ConfigOpt = None,
-    database: DatabaseOpt = None,
-    limit: Annotated[int, typer.Option(help="Events shown.")] = 20,
-) -> None:
-    """Recent attack events: reports of one strike from several articles and outlets, clustered."""
-    settings = settings_or_exit(config, database=database)
-    from storage import events as event_store
-
-    print_table(read_only(settings, lambda con: event_store.recent_events(con, limit)), "events")
+app.command("events")(listing_command(
+    "events", "Recent attack events: reports of one strike from several articles and outlets, clustered."))

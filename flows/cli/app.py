@@ -1,16 +1,15 @@
 """The `newswatch` command's shared parts: the Typer app, common options, output and exits."""
 from __future__ import annotations
 
+import json
 import os
 import sys
-import json
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
-
 
 app = typer.Typer(help="Conflict and diplomacy news monitoring: feeds in, facts in DuckDB.",
                   no_args_is_help=True, add_completion=False)
@@ -98,3 +97,16 @@ def print_table(rows: list[dict], title: str) -> None:
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row.values()))
     out.print(table)
+
+
+def listing_command(name: str, doc: str):
+    """A command that prints one of the named listings of `storage.queries` (alerts, events)."""
+    def command(config: ConfigOpt = None, database: DatabaseOpt = None,
+                limit: Annotated[int, typer.Option(help="Rows shown.")] = 20) -> None:
+        settings = settings_or_exit(config, database=database)
+        from storage import queries
+
+        print_table(read_only(settings, lambda con: queries.listing_dicts(con, name, limit)), name)
+
+    command.__doc__ = doc
+    return command

@@ -10,7 +10,18 @@ import typer
 from rich.table import Table
 
 from flows import clock
-from flows.cli.app import ConfigOpt, DatabaseOpt, fail, prefect_defaults, read_only, settings_or_exit, print_table, app, err, out
+from flows.cli.app import (
+    ConfigOpt,
+    DatabaseOpt,
+    app,
+    err,
+    fail,
+    out,
+    prefect_defaults,
+    print_table,
+    read_only,
+    settings_or_exit,
+)
 
 
 @app.command()
@@ -125,7 +136,7 @@ def status(config: ConfigOpt = None, database: DatabaseOpt = None,
     from storage import queries
 
     def query(con):
-        return {"runs": queries.last_runs(con, runs), "feeds": queries.feed_health(con),
+        return {"runs": queries.listing_dicts(con, "runs", runs), "feeds": queries.listing_dicts(con, "feeds"),
                 "counts": queries.table_counts(con)}
 
     data = read_only(settings, query)
@@ -143,7 +154,11 @@ def _next_scheduled_run() -> str:
         return "next scheduled run: no Prefect server configured (PREFECT_API_URL); `newswatch serve` starts one"
     try:
         from prefect.client.orchestration import get_client
-        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+        from prefect.client.schemas.filters import (
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateType,
+        )
         from prefect.client.schemas.objects import StateType
         from prefect.client.schemas.sorting import FlowRunSort
 

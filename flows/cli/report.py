@@ -101,13 +101,13 @@ def build(con: duckdb.DuckDBPyConnection) -> str:
         "<h2>Where strikes landed</h2>",
         f"<img id='strike-map' alt='strike locations' src='{strike_map}'>" if strike_map else "<p class='empty'>no located strikes yet</p>",
         "<h2>Latest alerts</h2>",
-        _table(queries.latest_alerts(con, 20)),
+        _table(queries.listing(con, "report_alerts", 20)),
         "<h2>Latest attack events</h2>",
-        _table(queries.latest_events(con, 25)),
+        _table(queries.listing(con, "report_events", 25)),
         "<h2>Sources of the latest events</h2>",
-        _table(queries.event_sources(con, 40), "url"),
+        _table(queries.listing(con, "report_sources", 40), "url"),
         "<h2>Talks timeline</h2>",
-        _table(queries.talks(con, 40)),
+        _table(queries.listing(con, "report_talks", 40)),
         "</body></html>",
     ]
     return "\n".join(parts)

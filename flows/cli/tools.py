@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.app import ConfigOpt, settings_or_exit, app, err
+from flows.cli.app import ConfigOpt, app, err, settings_or_exit
 
 
 @app.command()

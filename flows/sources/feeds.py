@@ -12,7 +12,6 @@ import lxml.html
 from flows.records import FeedItem, ParsedFeed
 from flows.sources.ids import digest, url_id
 
-
 # Encoding disagreements that feedparser recovered from: the document was still read.
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.CharacterEncodingUnknown)
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from flows.records import SeedDoc
 from flows.sources.ids import digest
 
-
 SEED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 

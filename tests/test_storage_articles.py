@@ -1,16 +1,13 @@
-"""Migrations and bulk writes on a real DuckDB file."""
+"""Bulk writes of articles and their facts on a real DuckDB file: idempotent, with evidence."""
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
 
-import duckdb
-import pytest
-
 from extractors.extract import Extractor
 from extractors.types import Article
 from storage import articles as store
-from storage.db import DatabaseBusy, connect, migrate, migration_files, opened
+from storage.db import opened
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 TEXT = ("Overnight Russia launched 90 drones and 12 missiles at Ukraine. Air defence shot down 80 drones "
@@ -24,13 +21,6 @@ def _article(text=TEXT, aid="a1") -> Article:
 
 def _facts(articles):
     return list(Extractor().extract([a.as_document() for a in articles]))
-
-
-def test_migrations_are_named_and_idempotent(tmp_path):
-    con = duckdb.connect(str(tmp_path / "m.duckdb"))
-    assert migrate(con) == [name for name, _ in migration_files()]
-    assert migrate(con) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(migration_files())
 
 
 def test_rewrite_adds_nothing_and_changed_content_replaces_facts(tmp_path):
@@ -60,21 +50,3 @@ def test_every_fact_row_has_evidence_inside_its_article(tmp_path):
             assert rows, table
             for start, end, evidence, text in rows:
                 assert 0 <= start < end <= len(text) and text[start:end] == evidence
-
-
-def test_writer_waits_then_reports_busy(tmp_path):
-    db = tmp_path / "busy.duckdb"
-    import subprocess, sys, textwrap
-
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, time, sys
-        con = duckdb.connect({str(db)!r}); print("ready", flush=True); time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(DatabaseBusy, match="in use by another process"):
-            connect(db, lock_timeout=0.5)
-    finally:
-        holder.kill()
-        holder.wait()
-    connect(db, lock_timeout=5).close()
