@@ -128,5 +128,5 @@ def listing(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None)
 
 
 def listing_dicts(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None) -> list[dict[str, Any]]:
-    names, rows = listing(con, name, limit)
-    return [dict(zip(names, row)) for row in rows]
+    return dict_rows(con.execute(LISTINGS[name] + (" LIMIT ?" if limit is not None else ""),
+                                 [] if limit is None else [limit]))

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from storage.db import registered
+from storage.db import dict_rows, registered
 from storage.records import ErrorRecord, SourceState
 
 RUN_COUNTS = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", "articles_updated",
@@ -17,14 +17,8 @@ RUN_COUNTS = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", 
 
 
 def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, SourceState]:
-    cur = con.execute("SELECT * FROM sources")
-    names = [d[0] for d in cur.description]
-    out = {}
-    for row in cur.fetchall():
-        rec = dict(zip(names, row))
-        rec["tags"] = tuple(rec["tags"] or ())
-        out[rec["source_id"]] = SourceState(**rec)
-    return out
+    rows = dict_rows(con.execute("SELECT * FROM sources"))
+    return {r["source_id"]: SourceState(**{**r, "tags": tuple(r["tags"] or ())}) for r in rows}
 
 
 def save_sources(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:

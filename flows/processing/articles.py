@@ -43,29 +43,31 @@ def page_article(page: FetchedPage, failure: BaseException | None = None) -> tup
     else:
         reason, stage, klass = page.error.reason, "page", page.error.error_class
     error = ErrorRecord(stage, f"{reason}; used the feed's summary instead", klass, item.source, item.url)
-    text = item.summary or item.title or ""
-    if not text.strip():
-        return None, replace(error, reason=f"{reason}; the feed entry has no text either")
     # A transient page failure leaves entry_hash empty, so the next poll fetches the page again.
-    entry_hash = item.entry_hash if klass is ErrorClass.TERMINAL else None
-    article = Article(
-        id=item.article_id, source=item.source, url=item.url, title=item.title, text=text,
-        content_hash=content_hash(item.title, text), origin="feed", published=item.published,
-        entry_hash=entry_hash, fallback_reason=reason,
-    )
+    article = entry_article(item, entry_hash=item.entry_hash if klass is ErrorClass.TERMINAL else None,
+                            fallback_reason=reason)
+    if article is None:
+        return None, replace(error, reason=f"{reason}; the feed entry has no text either")
     return article, error
 
 
 def feed_article(item: FeedItem) -> tuple[Article | None, ErrorRecord | None]:
     """An entry stored from the feed's own text (when pages are not fetched)."""
+    article = entry_article(item, item.entry_hash)
+    if article is None:
+        return None, ErrorRecord("entry", "entry has no text", ErrorClass.TERMINAL, item.source, item.url or None)
+    return article, None
+
+
+def entry_article(item: FeedItem, entry_hash: str | None, fallback_reason: str | None = None) -> Article | None:
+    """The article made of the feed entry's own text (summary or content, else the title); None
+    when the entry has no text at all."""
     text = item.summary or item.title or ""
     if not text.strip():
-        return None, ErrorRecord("entry", "entry has no text", ErrorClass.TERMINAL, item.source, item.url or None)
-    return Article(
-        id=item.article_id, source=item.source, url=item.url or None, title=item.title, text=text,
-        content_hash=content_hash(item.title, text), origin="feed", published=item.published,
-        entry_hash=item.entry_hash,
-    ), None
+        return None
+    return Article(id=item.article_id, source=item.source, url=item.url or None, title=item.title, text=text,
+                   content_hash=content_hash(item.title, text), origin="feed", published=item.published,
+                   entry_hash=entry_hash, fallback_reason=fallback_reason)
 
 
 def seed_article(seed: SeedDoc) -> tuple[Article | None, ErrorRecord | None]:
