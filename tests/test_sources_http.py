@@ -78,7 +78,12 @@ def test_garbage_content_types_are_refused(server, get):
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data/",
-                                 "http://[::1]:9/x", "http://224.0.0.1/x", "ftp://example.org/x", "file:///etc/passwd"])
+                                 "http://[::1]:9/x", "http://224.0.0.1/x", "ftp://example.org/x", "file:///etc/passwd",
+                                 # IPv4 carried in IPv6: mapped, compatible, NAT64 (both prefixes), 6to4, Teredo
+                                 "http://[::ffff:127.0.0.1]:9/x", "http://[::127.0.0.1]:9/x",
+                                 "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://[64:ff9b:1:a9fe:a9:fe00::]/x",
+                                 "http://[2002:7f00:1::]:9/x", "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/x",
+                                 "http://[fec0::1]/x"])
 def test_private_and_odd_urls_are_refused_without_connecting(get, url):
     _raises(get, url, TerminalError, "refused", allowed=())
 
@@ -135,3 +140,12 @@ def test_a_host_is_resolved_once_and_the_checked_address_is_the_one_connected(se
     answers.clear()
     answers.append("used")  # the name now answers only with 10.0.0.1: refused before any connection
     _raises(get, url, TerminalError, r"non-public address \(10\.0\.0\.1\)", allowed=("127.0.0.1/32",))
+
+
+def test_public_addresses_in_ipv6_forms_stay_allowed():
+    import ipaddress
+
+    from flows.sources.http import is_public
+
+    for address in ("2606:4700:4700::1111", "64:ff9b::808:808", "2002:808:808::1", "8.8.8.8"):
+        assert is_public(ipaddress.ip_address(address)), address

@@ -86,10 +86,37 @@ class Guard:
 
     def _allow(self, host: str, addresses: list) -> None:
         for address in addresses:
-            if not address.is_global or address.is_multicast:
-                if not any(address in net for net in self.networks):
-                    raise TerminalError(f"refused: {host} resolves to a non-public address ({address}); "
-                                        "add it to allowed_private_hosts to fetch it")
+            if not is_public(address) and not any(address in net for net in self.networks):
+                raise TerminalError(f"refused: {host} resolves to a non-public address ({address}); "
+                                    "add it to allowed_private_hosts to fetch it")
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: mapped, compatible, NAT64 (both prefixes),
+    6to4 and Teredo (server and client). A connection to the IPv6 form can reach the IPv4 one."""
+    found = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    packed = address.packed
+    if address in IPV4_COMPATIBLE and int(address) > 1:
+        found.append(ipaddress.IPv4Address(packed[12:]))
+    if address in NAT64:
+        found.append(ipaddress.IPv4Address(packed[12:]))
+    if address in NAT64_LOCAL:  # RFC 6052 /48 layout: bits 48-63 and 72-87, around the u-octet
+        found.append(ipaddress.IPv4Address(packed[6:8] + packed[9:11]))
+    return [a for a in found if a is not None]
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global unicast, and for IPv6 neither site-local nor carrying a non-public IPv4 address."""
+    if not address.is_global or address.is_multicast:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        return not address.is_site_local and all(is_public(v4) for v4 in embedded_ipv4(address))
+    return True
 
 
 class GuardedBackend(httpcore.SyncBackend):
