@@ -72,6 +72,18 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
+def seal(con: duckdb.DuckDBPyConnection) -> None:
+    """Make a read-only connection safe for a user's SQL: the full-text search functions stay
+    available, but nothing is installed or loaded, no file is read or written outside the
+    database, and the settings cannot be changed back."""
+    from storage import search
+
+    search.load(con)
+    for setting in ("autoinstall_known_extensions = false", "autoload_known_extensions = false",
+                    "enable_external_access = false", "lock_configuration = true"):
+        con.execute(f"SET {setting}")
+
+
 def dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The rows of an executed query as dicts keyed by column name."""
     names = [d[0] for d in cur.description]

@@ -46,6 +46,17 @@ def test_sql_cannot_modify(db):
     assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
 
 
+@pytest.mark.parametrize("statement", [
+    "INSTALL httpfs FROM 'http://127.0.0.1:9/'", "LOAD httpfs", "COPY (SELECT 1) TO '{out}/copy.csv'",
+    "EXPORT DATABASE '{out}/export'", "ATTACH '{out}/other.duckdb' AS other", "SELECT * FROM read_csv('/etc/passwd')",
+    "SET enable_external_access = true"])
+def test_sql_neither_loads_code_nor_touches_files(db, tmp_path, statement):
+    before = sorted(tmp_path.rglob("*"))
+    result = runner.invoke(app, ["sql", statement.format(out=tmp_path), "-d", str(db)])
+    assert result.exit_code == 1 and "query failed" in result.output, result.output
+    assert sorted(tmp_path.rglob("*")) == before
+
+
 def test_sql_on_missing_database_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["sql", "SELECT 1", "-d", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 3 and "does not exist yet" in result.output

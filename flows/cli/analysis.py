@@ -35,7 +35,7 @@ def sql(
     settings = settings_or_exit(config, database=database)
     import duckdb
 
-    from storage.db import DatabaseBusy, DatabaseMissing, connect
+    from storage.db import DatabaseBusy, DatabaseMissing, connect, seal
 
     if fmt not in ("table", "csv", "json"):
         err.print("--format must be table, csv or json")
@@ -45,6 +45,7 @@ def sql(
     except (DatabaseBusy, DatabaseMissing) as exc:
         fail(exc, 3)
     try:
+        seal(con)
         names, rows = queries.run_sql(con, query)
     except duckdb.Error as exc:
         fail(f"query failed: {str(exc).splitlines()[0]}", 1)
