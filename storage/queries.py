@@ -5,13 +5,14 @@ decides how to show them.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from storage.articles import FACT_TABLES
+from storage.db import dict_rows
 
 Table = tuple[list[str], list[tuple]]  # column names and rows
 
@@ -40,10 +41,14 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def launches(con: duckdb.DuckDBPyConnection, by: str, start: date, category: str | None = None) -> list[tuple]:
-    """(period, category, launched, intercepted) per day or week from `start`."""
+    """(period, category, launched, intercepted, launched_paired, intercepted_paired) per day or
+    week from the period that contains `start`; the paired sums are the figures an interception
+    rate may be computed from (both given by one report)."""
     view, column = ("v_weekly_launches", "week") if by == "week" else ("v_daily_launches", "day")
-    sql = (f"SELECT {column}, category, launched, intercepted FROM {view} WHERE {column} >= ?"
-           + (" AND category = ?" if category else "") + f" ORDER BY {column}")
+    if by == "week":
+        start = start - timedelta(days=start.weekday())  # weeks start on Monday, as date_trunc's do
+    sql = (f"SELECT {column}, category, launched, intercepted, launched_paired, intercepted_paired FROM {view} "
+           f"WHERE {column} >= ?" + (" AND category = ?" if category else "") + f" ORDER BY {column}")
     return con.execute(sql, [start, category] if category else [start]).fetchall()
 
 
@@ -101,7 +106,9 @@ LISTINGS = {
              "strftime(last_success, '%Y-%m-%d %H:%M') AS last_success, strftime(next_poll, '%Y-%m-%d %H:%M') AS next_poll, "
              "left(last_error, 40) AS last_error FROM sources ORDER BY source_id",
     "alerts": "SELECT a.created_at, a.severity, a.kind, a.rule, a.status, a.title, "
-              "(SELECT string_agg(d.channel || ' ' || d.status || ' x' || d.attempts, '; ') FROM alert_deliveries d "
+              "(SELECT string_agg(d.channel || ' ' || d.status || CASE WHEN d.attempts = 1 THEN '' WHEN d.status = 'delivered' "
+              "THEN ' after ' || d.attempts || ' attempts' ELSE ' (' || d.attempts || ' attempts)' END, '; ') "
+              "FROM alert_deliveries d "
               " WHERE d.alert_key = a.alert_key) AS channels FROM alerts a ORDER BY a.created_at DESC",
     "events": "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
               "(SELECT string_agg(w.category || ' ' || coalesce(CAST(w.launched_min AS VARCHAR), '?') || "

@@ -57,9 +57,22 @@ def test_cluster_groups_reports_and_keeps_the_earliest_day():
 def test_an_event_reports_its_conservative_and_highest_figures():
     e = event(report("a", launched={"drone": 150}, intercepted={"drone": 130}),
               report("b", launched={"drone": 155}, intercepted={"drone": 128}, killed=3))
-    assert e.figures()["drone"] == {"launched_min": 150, "launched_max": 155,
-                                    "intercepted_min": 128, "intercepted_max": 130}
+    assert e.figures()["drone"] == {"launched_min": 150, "launched_max": 155, "intercepted_min": 128,
+                                    "intercepted_max": 130, "launched_paired": 150, "intercepted_paired": 130}
     assert e.casualties("killed") == (3, 3) and e.sources == ["outlet-a", "outlet-b"]
+
+
+def test_an_interception_pair_comes_from_one_report():
+    """Report a: 121 shot down, no launch count; b: 100 launched, 90 shot down; c: 140 launched.
+    The conservative figures (100 launched, 90 shot down) could come from different reports; the
+    pair is b's alone, and a figure without its pair never makes a rate."""
+    e = event(report("a", launched={}, intercepted={"drone": 121}),
+              report("b", launched={"drone": 100}, intercepted={"drone": 90}), report("c", launched={"drone": 140}))
+    drones = e.figures()["drone"]
+    assert (drones["launched_min"], drones["intercepted_min"]) == (100, 90)
+    assert (drones["launched_paired"], drones["intercepted_paired"]) == (100, 90)
+    only_intercepts = event(report("a", launched={}, intercepted={"drone": 121})).figures()["drone"]
+    assert only_intercepts["launched_paired"] is None and only_intercepts["intercepted_paired"] is None
 
 
 def test_the_strongest_rule_is_the_most_severe_then_the_highest_threshold():

@@ -135,6 +135,12 @@ def test_failing_receiver_gets_the_alert_exactly_once_next_run(hook):
     assert len(_delivered_posts(server)) == 1 and len(server.posts) == 2
     assert query(settings.database, "SELECT status, attempts FROM alert_deliveries") == [("delivered", 2)]
     assert query(settings.database, "SELECT status FROM alerts") == [("delivered",)]
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    listed = CliRunner().invoke(app, ["alerts", "list", "-d", str(settings.database)], env={"COLUMNS": "250"})
+    assert "delivered after 2 attempts" in listed.output and " x2" not in listed.output
 
 
 def test_higher_severity_update_sends_one_escalation(hook):

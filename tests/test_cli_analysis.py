@@ -193,3 +193,30 @@ def test_articles_stored_after_the_index_build_are_still_found(fixture_db, tmp_p
         assert method == "bm25" and hits[0].article_id == "late1"
     finally:
         con.close()
+
+
+def test_rates_pair_figures_of_one_report_and_since_keeps_its_week(settings_factory):
+    """Report x gives 100 launched; y 140 launched and 101 shot down (same strike): the
+    conservative figures 100 and 101 come from different reports and must not make 101 %.
+    Report z gives 121 shot down and no launch count: it must not enter any rate (126 %)."""
+    settings = settings_factory()
+    wednesday, monday = FIXED_NOW, FIXED_NOW - timedelta(days=2)
+    texts = [("x", "Russia launched 100 drones at Kharkiv overnight, the regional governor said.", wednesday),
+             ("y", "Russia launched 140 drones at Kharkiv overnight. Air defences shot down 101 of them, "
+                   "the air force said.", wednesday),
+             ("z", "Air defences shot down 121 Russian drones over Ukraine overnight, the air force said on Monday.",
+              monday)]
+    articles = [Article(id=aid, source=f"outlet-{aid}", url=f"https://n.example/{aid}", title=aid, text=text,
+                        content_hash=aid, origin="page", published=when) for aid, text, when in texts]
+    facts = list(Extractor().extract([a.as_document() for a in articles]))
+    with opened(settings.database) as con:
+        store.write_batch(con, list(zip(articles, facts)), "rates", FIXED_NOW)
+    alerting.evaluate(settings, FIXED_NOW)
+    daily = dict(((str(day), rate) for day, rate in query(
+        settings.database, "SELECT day, interception_rate FROM v_daily_launches WHERE category = 'drone'")))
+    assert daily == {"2026-11-25": round(101 / 140, 3), "2026-11-23": None}
+    (weekly,) = query(settings.database, "SELECT launched, intercepted, interception_rate FROM v_weekly_launches")
+    assert weekly == (100, 222, round(101 / 140, 3))
+    result = CliRunner().invoke(app, ["trends", "-d", str(settings.database), "--since", "2026-11-25"])
+    assert result.exit_code == 0 and "drone" in result.output, result.output  # the week of the 23rd holds the 25th
+    assert "72%" in result.output and "126%" not in result.output and "101%" not in result.output

@@ -89,14 +89,20 @@ class Event:
         return sorted({r.source_id for r in self.reports})
 
     def figures(self) -> dict[str, dict[str, int | None]]:
-        """Per category: the most conservative and the highest launched/intercepted counts."""
+        """Per category: the most conservative and the highest launched/intercepted counts, and
+        the pair of one report giving both (the one with the fewest launches), from which alone
+        an interception rate may be computed: figures of two reports are never paired."""
         out: dict[str, dict[str, int | None]] = {}
         for cat in sorted({c for r in self.reports for c in (*r.launched, *r.intercepted, *r.models)}):
             launched = [r.launched[cat] for r in self.reports if cat in r.launched]
             intercepted = [r.intercepted[cat] for r in self.reports if cat in r.intercepted]
+            pairs = [(r.launched[cat], r.intercepted[cat]) for r in self.reports
+                     if cat in r.launched and cat in r.intercepted]
+            paired = min(pairs, key=lambda p: p[0], default=(None, None))
             out[cat] = {
                 "launched_min": min(launched, default=None), "launched_max": max(launched, default=None),
                 "intercepted_min": min(intercepted, default=None), "intercepted_max": max(intercepted, default=None),
+                "launched_paired": paired[0], "intercepted_paired": paired[1],
             }
         return out
 

@@ -87,6 +87,7 @@ def trends(
     except ValueError:
         err.print("--since takes a date as YYYY-MM-DD")
         raise typer.Exit(2) from None
+
     def query(con):
         return queries.launches(con, by, start, category)
 
@@ -106,7 +107,9 @@ def trends(
         known_i = [v for v in intercepted if v is not None]
         total_i = sum(known_i) if known_i else None  # no figure is not zero shot down
         series[cat] = (launched, intercepted)
-        rate = f"{total_i / total_l:.0%}" if total_l and total_i is not None else ""
+        paired_l = sum(r[4] or 0 for r in by_period.values())
+        paired_i = sum(r[5] or 0 for r in by_period.values())
+        rate = f"{paired_i / paired_l:.0%}" if paired_l else ""  # over figures one report gives together
         table.add_row(cat, str(total_l), "" if total_i is None else str(total_i), rate, sparkline(launched))
     out.print(table)
     if plot:
