@@ -106,8 +106,11 @@ class RunSummary:
     error_lines: list[str] = field(default_factory=list)
 
     def add(self, counts: BatchCounts, merged: bool = False) -> None:
+        """Count a written batch; a merged one (staged by an earlier run) counts as merged only."""
         if merged:
             self.articles_merged += counts.new + counts.updated
+            self.facts += counts.facts
+            return
         self.articles_new += counts.new
         self.articles_updated += counts.updated
         self.articles_unchanged += counts.unchanged

@@ -56,7 +56,7 @@ def test_run_while_database_is_held_loses_nothing(server, settings_factory, hold
     assert query(settings.database, "SELECT count(*) FROM articles") == [(2,)]  # nothing half-written meanwhile
 
     later = ingest(settings)
-    assert later.articles_merged == 2
+    assert later.articles_merged == 2 and later.articles_new == 0  # stored by this run, found by the earlier one
     assert pending(staging_dir(settings.database)) == []
     assert query(settings.database, "SELECT count(*) FROM articles") == [(4,)]
     assert query(settings.database, "SELECT count(*) FROM weapons") == [(4,)]
