@@ -17,7 +17,7 @@ from flows import clock
 from flows.cli import progress
 from flows.errors import PipelineError, error_class, is_transient, reason_of
 from flows.processing import articles, batch
-from flows.records import FeedItem, FeedPoll, RunSummary
+from flows.records import FeedItem, FeedPoll, FetchedPage, RunSummary
 from flows.settings import ConfigError, FeedSpec, Settings, load_feeds, load_settings
 from flows.sources import polling, seeds
 from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState
@@ -75,8 +75,9 @@ def process(jobs: list, settings: Settings) -> Handoff:
 
 
 @task(name="store", cache_policy=NO_CACHE)
-def store_batch(storage: RunStorage, stored: list, facts: list, errors: list[ErrorRecord]) -> BatchCounts:
-    return storage.store(stored, facts, errors)
+def store_batch(storage: RunStorage, stored: list, facts: list, errors: list[ErrorRecord],
+                dropped: list | None = None) -> BatchCounts:
+    return storage.store(stored, facts, errors, dropped or ())
 
 
 @flow(name="ingest", log_prints=True)
@@ -125,23 +126,28 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
     A batch is a list of seed Articles or of FeedItems. Returns the errors not stored yet.
     """
     def prepare(entries: list):
-        """Start getting a batch's jobs; returns a function that waits for (jobs, errors)."""
+        """Start getting a batch's jobs; returns a function that waits for (jobs, errors, dropped)."""
         if not entries or not isinstance(entries[0], FeedItem):
-            return lambda: (entries, [])  # seed articles: extraction only
+            return lambda: (entries, [], [])  # seed articles: extraction only
         if settings.fetch_pages:
             fetching = fetch_pages.submit(quote(entries), settings)
-            return lambda: (fetching.result().take(), [])
+            return lambda: (fetching.result().take(), [], [])
         pairs = [articles.feed_article(i) for i in entries]
-        return lambda: ([a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None])
+        dropped = [_dropped(i, e) for i, (a, e) in zip(entries, pairs) if a is None]
+        return lambda: ([a for a, _ in pairs if a is not None], [e for _, e in pairs if e is not None], dropped)
 
-    def store(processing, errors: list[ErrorRecord]) -> None:
+    def store(processing, jobs: list, errors: list[ErrorRecord], dropped: list) -> None:
         nonlocal pending
         results = processing.result().take() if processing is not None else []
-        if not results and not errors and not pending:
+        if not results and not errors and not pending and not dropped:
             return
         kept = [r for r in results if r.article is not None]
         found = errors + [r.error for r in results if r.error is not None]
-        written = store_batch(storage, quote([r.article for r in kept]), quote([r.facts for r in kept]), found + pending)
+        dropped = dropped + [_dropped(job.item, r.error) for job, r in zip(jobs, results)
+                             if r.article is None and isinstance(job, FetchedPage)
+                             and r.error is not None and r.error.error_class is ErrorClass.TERMINAL]
+        written = store_batch(storage, quote([r.article for r in kept]), quote([r.facts for r in kept]),
+                              found + pending, dropped)
         summary.add(written)
         if storage.staged:
             summary.articles_staged += len(kept) - (written.new + written.updated + written.unchanged)
@@ -152,9 +158,9 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
     waiting = prepare(batches[0]) if batches else None
     in_flight = None
     for k in range(len(batches)):
-        jobs, errors = waiting()
+        jobs, errors, dropped = waiting()
         waiting = prepare(batches[k + 1]) if k + 1 < len(batches) else None
-        done, in_flight = in_flight, (process.submit(quote(jobs), settings) if jobs else None, errors)
+        done, in_flight = in_flight, (process.submit(quote(jobs), settings) if jobs else None, jobs, errors, dropped)
         if done is not None:
             store(*done)
     if in_flight is not None:
@@ -229,15 +235,30 @@ def _bounded(task_, specs, states, settings):
 
 
 def _new_items(polls, storage: RunStorage, summary: RunSummary) -> list[FeedItem]:
-    """Entries whose article is not stored yet or whose entry changed, one per article id."""
+    """Entries whose article is not stored yet or whose entry changed, one per article id: of
+    several feeds listing one link, the entry with the most text wins. An entry dropped earlier
+    for lack of text comes back only once it changes."""
     items: dict[str, FeedItem] = {}
     for poll, _ in polls.values():
         for item in poll.items if poll else ():
-            items.setdefault(item.article_id, item)
-    known = storage.known(items)
-    fresh = [i for i in items.values() if i.article_id not in known or known[i.article_id][1] != i.entry_hash]
+            best = items.get(item.article_id)
+            if best is None or _richness(item) > _richness(best):
+                items[item.article_id] = item
+    known, dropped = storage.known(items), storage.dropped(items)
+    fresh = [i for i in items.values()
+             if i.entry_hash not in (known.get(i.article_id, (None, None))[1], dropped.get(i.article_id))
+             and not (i.article_id in known and _richness(i) == (False, False, 0))]  # nothing to add
     summary.articles_unchanged += len(items) - len(fresh)
     return fresh
+
+
+def _richness(item: FeedItem) -> tuple[bool, bool, int]:
+    return bool(item.summary.strip()), bool((item.title or "").strip()), len(item.summary)
+
+
+def _dropped(item: FeedItem, error: ErrorRecord) -> tuple[str, str, str, str]:
+    """An entry that could not be stored, remembered with its fingerprint."""
+    return item.article_id, item.entry_hash, item.source, error.reason
 
 
 def _new_seeds(seeds: list, storage: RunStorage, summary: RunSummary) -> list:

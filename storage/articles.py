@@ -23,19 +23,37 @@ FRESH = "article_id IN (SELECT article_id FROM fresh_ids)"
 
 
 def known_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    """content_hash and entry_hash of the stored articles among `ids`.
+    """content_hash and entry_hash of the stored articles among `ids`."""
+    return {r[0]: (r[1], r[2]) for r in _lookup(con, "article_id, content_hash, entry_hash", "articles", ids)}
+
+
+def dropped_entries(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str]:
+    """entry_hash of the entries among `ids` that were dropped for lack of text."""
+    return {r[0]: r[1] for r in _lookup(con, "article_id, entry_hash", "dropped_entries", ids)}
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, columns: str, table: str, ids: Iterable[str]) -> list[tuple]:
+    """Rows of `table` whose article_id is among `ids`.
 
     Each chunk of ids is a literal IN list, which DuckDB answers with primary-key index lookups
     on a large table (a join would scan every article id); the ids are quoted here.
     """
     wanted = list(dict.fromkeys(ids))
-    out: dict[str, tuple[str, str | None]] = {}
+    rows: list[tuple] = []
     for i in range(0, len(wanted), LOOKUP_CHUNK):
         listed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in wanted[i:i + LOOKUP_CHUNK])
-        rows = con.execute(
-            f"SELECT article_id, content_hash, entry_hash FROM articles WHERE article_id IN ({listed})").fetchall()
-        out.update((r[0], (r[1], r[2])) for r in rows)
-    return out
+        rows += con.execute(f"SELECT {columns} FROM {table} WHERE article_id IN ({listed})").fetchall()
+    return rows
+
+
+def record_dropped(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Remember entries that could not be stored (article_id, entry_hash, source_id, reason,
+    dropped_at), so that an unchanged one is not processed and recorded again."""
+    if rows:
+        with registered(con, "dropped_batch", rows):
+            con.execute("INSERT INTO dropped_entries BY NAME SELECT * FROM dropped_batch ON CONFLICT (article_id) "
+                        "DO UPDATE SET entry_hash = excluded.entry_hash, reason = excluded.reason, "
+                        "dropped_at = excluded.dropped_at")
 
 
 def batch_tables(items: Sequence[tuple[Article, Facts]], run_id: str, now: datetime) -> dict[str, pa.Table]:
@@ -70,7 +88,7 @@ def apply_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     with registered(con, "fresh_ids", [{"article_id": i} for i in fresh]), transaction(con):
         _delete_facts(con, changed)
         _upsert_articles(con, articles)
-        facts_n = sum(_insert(con, table, batch) for table, batch in tables.items() if table != "articles")
+        facts_n = sum(_insert(con, table, batch) for table, batch in tables.items() if table in FACT_TABLES)
     return BatchCounts(new=len(fresh) - len(changed), updated=len(changed),
                        unchanged=articles.num_rows - len(fresh), facts=facts_n)
 

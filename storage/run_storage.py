@@ -17,7 +17,7 @@ import duckdb
 
 from extractors.types import Article, Facts
 from storage import articles, runs, search, staging
-from storage.db import DatabaseBusy, connect, opened
+from storage.db import DatabaseBusy, arrow, connect, opened
 from storage.records import BatchCounts, ErrorRecord, SourceState
 
 T = TypeVar("T")
@@ -67,8 +67,17 @@ class RunStorage:
     def known(self, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
         """content_hash and entry_hash of the stored articles among `ids`."""
         ids = list(ids)
-        done, found = self._write(lambda con: articles.known_articles(con, ids))
-        return found if done else self._read(lambda con: articles.known_articles(con, ids), {})
+        return self._look(lambda con: articles.known_articles(con, ids), {})
+
+    def dropped(self, ids: Iterable[str]) -> dict[str, str]:
+        """entry_hash of the entries among `ids` dropped earlier for lack of text."""
+        ids = list(ids)
+        return self._look(lambda con: articles.dropped_entries(con, ids), {})
+
+    def _look(self, query: Callable[[duckdb.DuckDBPyConnection], T], default: T) -> T:
+        """A lookup with the writer's connection, or read-only when the run is staged."""
+        done, found = self._write(query)
+        return found if done else self._read(query, default)
 
     def _read(self, query: Callable[[duckdb.DuckDBPyConnection], T], default: T) -> T:
         """A read-only look, possible while only readers hold the file; else `default`."""
@@ -85,13 +94,20 @@ class RunStorage:
         finally:
             con.close()
 
-    def store(self, batch: Sequence[Article], facts: Sequence[Facts], errors: Sequence[ErrorRecord]) -> BatchCounts:
-        """Write a batch, or stage it when the database stays busy; returns what was written."""
+    def store(self, batch: Sequence[Article], facts: Sequence[Facts], errors: Sequence[ErrorRecord],
+              dropped: Sequence[tuple[str, str, str | None, str]] = ()) -> BatchCounts:
+        """Write a batch, or stage it when the database stays busy; returns what was written.
+        `dropped` lists entries that could not be stored: (article_id, entry_hash, source_id, reason)."""
         self.batches += 1
         tables = articles.batch_tables(list(zip(batch, facts)), self.run_id, self.now())
+        if dropped:
+            tables["_dropped"] = arrow([{"article_id": a, "entry_hash": h, "source_id": s, "reason": r,
+                                         "dropped_at": self.now()} for a, h, s, r in dropped])
 
         def step(con):
             counts = articles.apply_batch(con, tables)
+            if "_dropped" in tables:
+                articles.record_dropped(con, tables["_dropped"].to_pylist())
             runs.record_errors(con, list(errors), self.run_id, self.now())
             return counts
 

@@ -97,6 +97,8 @@ def merge(con: duckdb.DuckDBPyConnection, folder: Path, now: datetime) -> BatchC
             when = pa.array([now] * staged.num_rows, staged.schema.field("updated_at").type)
             tables["articles"] = staged.set_column(staged.schema.get_field_index("updated_at"), "updated_at", when)
         counts = articles.apply_batch(con, tables)
+        if (path / "_dropped.parquet").exists():
+            articles.record_dropped(con, pq.read_table(path / "_dropped.parquet").to_pylist())
         if (path / "_errors.parquet").exists():
             runs.insert_error_rows(con, pq.read_table(path / "_errors.parquet"))
         if (path / "_sources.parquet").exists():

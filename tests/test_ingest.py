@@ -172,3 +172,38 @@ def test_feeds_are_polled_at_their_own_cadence(server, settings_factory, fixed_c
     assert polls["ttl"] - now == timedelta(minutes=30)
     assert polls["every"] is None
     assert timedelta(seconds=30) < polls["down"] - now <= timedelta(minutes=1.3)  # backs off, comes back
+
+
+def _bare_feed(entries: list[str]) -> bytes:
+    """An RSS document of raw <item> bodies (rss() always gives a title)."""
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://127.0.0.1/</link>'
+            "<description>d</description>" + "".join(f"<item>{e}</item>" for e in entries) + "</channel></rss>").encode()
+
+
+def test_the_entry_with_text_wins_and_a_textless_one_is_recorded_once(server, settings_factory):
+    """Two feeds list one link; the first lists it without any text. The entry with text is
+    stored. A feed's textless entry is recorded once, not on every run, until it changes."""
+    from flows.ingest import ingest
+
+    link = "https://wire.example/kyiv-strike"
+    server.routes["/bare.xml"] = Route(body=_bare_feed([f"<link>{link}</link>",
+                                                         "<link>https://wire.example/empty</link>"]),
+                                       content_type="application/rss+xml")
+    server.routes["/full.xml"] = Route(body=rss([{"title": "Kyiv strike", "link": link,
+                                                  "description": "Russia launched 120 drones at Kyiv overnight."}]),
+                                       content_type="application/rss+xml")
+    settings = settings_factory([("bare", server.url("/bare.xml")), ("full", server.url("/full.xml"))], fetch_pages=False)
+    first = ingest(settings)
+    assert first.articles_new == 1
+    assert query(settings.database, "SELECT source_id, text FROM articles") == \
+        [("full", "Russia launched 120 drones at Kyiv overnight.")]
+    assert query(settings.database, "SELECT launched FROM weapons") == [(120,)]
+    no_text = "SELECT count(*) FROM errors WHERE reason = 'entry has no text'"
+    assert query(settings.database, no_text) == [(1,)]  # the empty entry of the bare feed
+    second = ingest(settings)
+    assert (second.articles_new, second.errors) == (0, 0) and query(settings.database, no_text) == [(1,)]
+    server.routes["/bare.xml"] = Route(body=_bare_feed(
+        [f"<link>{link}</link>", "<link>https://wire.example/empty</link><title>Now with a title</title>"]),
+        content_type="application/rss+xml")
+    third = ingest(settings)
+    assert third.articles_new == 1 and query(settings.database, no_text) == [(1,)]
