@@ -13,12 +13,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.utilities.annotations import quote
 
-from flows import clock
+from flows import clock, preflight
 from flows.cli import progress
 from flows.errors import PipelineError, error_class, is_transient, reason_of
 from flows.processing import articles, batch
 from flows.records import FeedItem, FeedPoll, FetchedPage, RunSummary
-from flows.settings import ConfigError, FeedSpec, Settings, load_feeds, load_settings
+from flows.settings import FeedSpec, Settings, load_settings
 from flows.sources import polling, seeds
 from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState
 from storage.run_storage import RunStorage
@@ -94,7 +94,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     started = clock.now()
     storage = RunStorage(settings.database, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
                          reindex_minutes=settings.search_reindex_minutes)
-    specs, config_errors = _feeds(settings) if include_feeds else ([], [])
+    specs = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
     states = storage.begin(_flow_run_id())
     due = [s for s in specs if polling.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)
@@ -102,7 +102,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     summary.add(storage.merged, merged=True)
     polls, feed_errors = _poll_all(specs, states, settings, summary)
     seeds, seed_errors = read_seed_articles(settings)
-    pending = config_errors + feed_errors + seed_errors
+    pending = feed_errors + seed_errors
     summary.note(pending)
     items = _new_items(polls, storage, summary)
     seeds = _new_seeds(seeds, storage, summary)
@@ -190,13 +190,6 @@ def _flow_run_id() -> str | None:
         return str(get_run_context().flow_run.id)
     except Exception:  # noqa: BLE001 - outside a flow run there is no id to record
         return None
-
-
-def _feeds(settings: Settings) -> tuple[list[FeedSpec], list[ErrorRecord]]:
-    try:
-        return [f for f in load_feeds(settings.feeds_file) if f.enabled], []
-    except ConfigError as exc:
-        return [], [ErrorRecord("config", str(exc), ErrorClass.TERMINAL, None, str(settings.feeds_file))]
 
 
 def _poll_all(specs, states, settings, summary) -> tuple[dict[str, tuple], list[ErrorRecord]]:

@@ -227,7 +227,8 @@ M = TypeVar("M", bound=BaseModel)
 def load_toml_list(path: Path, model: type[M], setting: str) -> M:
     """Read and validate a TOML file of `model`; ConfigError names the setting, file, entry and field."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{setting} {path}: not found") from None
     except IsADirectoryError:
@@ -237,8 +238,25 @@ def load_toml_list(path: Path, model: type[M], setting: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        problems = [_entry_problem(e, data, text) for e in exc.errors()]
         raise ConfigError(f"{setting} {path}:\n  " + "\n  ".join(problems)) from None
+
+
+def _entry_problem(error: dict, data: dict, text: str) -> str:
+    """`line 5, feeds[2] (name = 'kyiv').url: reason (got 'not a url')` for a list entry's field."""
+    loc = list(error["loc"])
+    where = ".".join(str(p) for p in loc)
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        entries = data.get(loc[0]) if isinstance(data, dict) else None
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+        name = entry.get("name") if isinstance(entry, dict) else None
+        headers = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == f"[[{loc[0]}]]"]
+        line = f"line {headers[loc[1]]}, " if loc[1] < len(headers) else ""
+        where = f"{line}{loc[0]}[{loc[1] + 1}]" + (f" (name = {name!r})" if name else "") + \
+            "".join(f".{p}" for p in loc[2:])
+    got = error.get("input")
+    shown = f" (got {got!r})" if isinstance(got, (str, int, float)) and len(loc) > 2 else ""
+    return f"{where}: {error['msg']}{shown}"
 
 
 def load_feeds(path: Path) -> list[FeedSpec]:

@@ -41,7 +41,7 @@ def test_unknown_key_and_bad_toml_are_config_errors(tmp_path):
 def test_feed_list_errors_name_the_entry(tmp_path):
     f = tmp_path / "feeds.toml"
     f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/rss"\n[[feeds]]\nname = "b"\nurl = "ftp://x"\n')
-    with pytest.raises(ConfigError, match=r"feeds\.1\.url"):
+    with pytest.raises(ConfigError, match=r"line 4, feeds\[2\] \(name = .b.\)\.url"):
         load_feeds(f)
     f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/1"\n[[feeds]]\nname = "a"\nurl = "https://example.org/2"\n')
     with pytest.raises(ConfigError, match="unique"):

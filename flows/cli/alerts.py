@@ -7,6 +7,7 @@ import typer
 
 from flows.cli.app import (
     ConfigOpt,
+    checked_or_exit,
     DatabaseOpt,
     app,
     fail,
@@ -46,13 +47,10 @@ def alerts_test(url: Annotated[str, typer.Argument(help="Apprise URL to send a s
 def alerts_run(config: ConfigOpt = None, database: DatabaseOpt = None) -> None:
     """Run the `alerts` flow now: cluster new reports into events, raise and deliver alerts."""
     settings = settings_or_exit(config, database=database)
+    checked_or_exit(settings, feeds=False)
     prefect_defaults()
     from flows.alerting import alerts
-    from flows.settings import ConfigError
 
-    try:
-        summary = alerts(settings)
-    except ConfigError as exc:
-        fail(exc, 2)
+    summary = alerts(settings)
     out.print(f"reports clustered: {summary.reports}, events touched: {summary.events_touched}, "
               f"alerts raised: {len(summary.alerts_raised)}, delivered: {summary.delivered}, failed: {summary.failed}")

@@ -42,6 +42,18 @@ def settings_or_exit(config: Path | None, **overrides):
         fail(exc, 2)
 
 
+def checked_or_exit(settings, *, feeds: bool = True, alerts: bool = True) -> None:
+    """Every file and setting the command depends on, checked before the database or the
+    network is touched; a mistake exits 2 naming the file, the entry or key, and the reason."""
+    from flows import preflight
+    from flows.settings import ConfigError
+
+    try:
+        preflight.check(settings, feeds=feeds, alerts=alerts)
+    except ConfigError as exc:
+        fail(exc, 2)
+
+
 def prefect_defaults(verbose: bool = False) -> None:
     """Offline-friendly Prefect defaults; explicit environment settings win."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

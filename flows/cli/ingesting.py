@@ -11,6 +11,7 @@ from rich.table import Table
 
 from flows import clock
 from flows.cli.app import (
+    checked_or_exit,
     ConfigOpt,
     DatabaseOpt,
     app,
@@ -35,6 +36,7 @@ def run(
 ) -> None:
     """Run one ingestion cycle (feeds and seeds -> clean -> extract -> DuckDB) and print a summary."""
     settings = settings_or_exit(config, database=database, seeds_dir=seeds_dir, feeds_file=feeds_file)
+    checked_or_exit(settings)
     prefect_defaults(verbose)
     from flows.cli import progress
     from flows.ingest import ingest
@@ -73,6 +75,7 @@ def reextract(
     re-clustered; alerts already raised are kept and are not raised again.
     """
     settings = settings_or_exit(config, database=database)
+    checked_or_exit(settings, feeds=False)
     from extractors.extract import extractor_name
     from flows.alerts.evaluation import evaluate
     from flows.processing import batch
@@ -116,6 +119,7 @@ def serve(
     NEWSWATCH_* variables, read by each run.
     """
     settings = settings_or_exit(config, schedule_interval_minutes=interval, schedule_cron=cron, schedule_timezone=timezone)
+    checked_or_exit(settings)
     prefect_defaults(verbose=True)
     from flows.serve import ServerFailed
     from flows.serve import serve as serve_flows
