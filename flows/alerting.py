@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger, task
 from flows.alerts.evaluation import deliver, evaluate
 from flows.records import AlertSummary
 from flows.settings import Settings, load_settings
-from storage.db import DatabaseBusy
+from storage.db import DatabaseBusy, checkpoint_file
 
 
 @task(name="evaluate-alerts")
@@ -32,6 +32,7 @@ def alerts(settings: Settings | None = None, config_file: str | None = None) -> 
     try:
         summary = evaluate_task(settings)
         sent = deliver_task(settings)
+        checkpoint_file(settings.database, lock_timeout=settings.lock_timeout)  # the file complete on its own
     except DatabaseBusy as exc:
         get_run_logger().warning("%s; alerts are evaluated on the next run", exc)
         return AlertSummary()

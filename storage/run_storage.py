@@ -17,7 +17,7 @@ import duckdb
 
 from extractors.types import Article, Facts
 from storage import articles, runs, search, staging
-from storage.db import DatabaseBusy, arrow, connect, opened
+from storage.db import DatabaseBusy, arrow, checkpoint, connect, opened
 from storage.records import BatchCounts, ErrorRecord, SourceState
 
 T = TypeVar("T")
@@ -127,6 +127,7 @@ class RunStorage:
             runs.finish_run(con, self.run_id, when, "completed", counts)
             if search.index_due(con, self.reindex_minutes, when):
                 search.rebuild_index(con, when)  # reads every article: at most every reindex_minutes
+            checkpoint(con)  # the file is complete on its own after every run (a copy is a backup)
 
         done, _ = self._write(step)
         if done:

@@ -120,3 +120,37 @@ def test_readme_documents_every_command_and_setting():
     for name in Settings.model_fields:
         assert re.search(rf"\|\s*`{name}`\s*\|", readme), f"setting {name} is not in the README table"
     assert "make run" in readme and "make test" in readme
+
+
+def test_status_counts_the_log_and_backup_makes_one_complete_file(db, tmp_path):
+    wal = db.with_name(db.name + ".wal")
+    con = duckdb.connect(str(db))
+    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+    con.execute("INSERT INTO runs (run_id, started_at, status) SELECT 'r' || i, now(), 'completed' FROM range(2, 3000) t(i)")
+    con.close()
+    assert wal.exists() and wal.stat().st_size > 0  # the new rows are only in the log
+    status = runner.invoke(app, ["status", "-d", str(db)], env={"COLUMNS": "200"})
+    size = (db.stat().st_size + wal.stat().st_size) / 1e6
+    assert status.exit_code == 0 and f"({size:.1f} MB)" in status.output and "runs 2999" in status.output, status.output
+    out = tmp_path / "backups" / "copy.duckdb"
+    result = runner.invoke(app, ["backup", "--out", str(out), "-d", str(db)])
+    assert result.exit_code == 0 and "backup of" in result.output, result.output
+    assert not out.with_name(out.name + ".wal").exists()
+    assert duckdb.connect(str(out), read_only=True).execute("SELECT count(*) FROM runs").fetchone() == (2999,)
+
+
+def test_backup_of_a_busy_database_says_so(db, tmp_path):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('ready', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = runner.invoke(app, ["backup", "--out", str(tmp_path / "b.duckdb"), "-d", str(db)],
+                               env={"NEWSWATCH_LOCK_TIMEOUT": "0.5"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 3 and "in use by another process" in result.output
+    assert not (tmp_path / "b.duckdb").exists()

@@ -34,7 +34,17 @@ def _serve_feed(server, path: str, pages, *, etag: str | None = '"v1"'):
     return items
 
 
-def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory):
+def _the_file_alone_holds_everything(database, tmp_path, articles: int) -> None:
+    """After a run the database file is complete on its own: a copy of it without the
+    write-ahead log (a plain backup) has every article."""
+    import shutil
+
+    copy = tmp_path / "copied-alone.duckdb"
+    shutil.copyfile(database, copy)
+    assert query(copy, "SELECT count(*) FROM articles") == [(articles,)]
+
+
+def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory, tmp_path):
     from flows.ingest import ingest
 
     pages = _pages(6)
@@ -51,6 +61,7 @@ def test_articles_land_cleaned_and_rerun_adds_nothing(server, settings_factory):
         assert any(" ".join(s.split()) in text for s in spec["with"]), name
     facts_before = query(settings.database, "SELECT count(*) FROM weapons")[0][0]
     assert facts_before > 0  # the seed article's weapons
+    _the_file_alone_holds_everything(settings.database, tmp_path, articles=7)
 
     page_hits = len([r for r in server.requests if r[0].startswith("/pages/")])
     second = ingest(settings)

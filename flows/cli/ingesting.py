@@ -80,7 +80,7 @@ def reextract(
     from flows.alerts.evaluation import evaluate
     from flows.processing import batch
     from storage import articles, events, search
-    from storage.db import DatabaseBusy, opened
+    from storage.db import DatabaseBusy, checkpoint_file, opened
 
     name = extractor_name(settings.spacy_model)
     try:
@@ -97,6 +97,7 @@ def reextract(
             events.drop_orphan_events(con)
             search.rebuild_index(con, clock.now())
         summary = evaluate(settings)
+        checkpoint_file(settings.database, lock_timeout=settings.lock_timeout)
     except DatabaseBusy as exc:
         fail(exc, 3)
     finally:
@@ -146,7 +147,9 @@ def status(config: ConfigOpt = None, database: DatabaseOpt = None,
     data = read_only(settings, query)
     print_table(data["runs"], "last runs")
     print_table(data["feeds"], "feed health")
-    size = settings.database.stat().st_size / 1e6
+    from storage.db import files_of
+
+    size = sum(p.stat().st_size for p in files_of(settings.database)) / 1e6  # the log holds data too
     out.print(f"database {settings.database} ({size:.1f} MB): " +
               ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
     out.print(_next_scheduled_run())
@@ -175,3 +178,21 @@ def _next_scheduled_run() -> str:
     if not scheduled:
         return "next scheduled run: none scheduled"
     return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"
+
+
+@app.command()
+def backup(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write the copy to (a DuckDB file).")],
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write a consistent copy of the database to one file, safe while runs go on."""
+    settings = settings_or_exit(config, database=database)
+    from storage.db import DatabaseBusy, DatabaseMissing
+    from storage.db import backup as copy_database
+
+    try:
+        size = copy_database(settings.database, out_file, lock_timeout=settings.lock_timeout)
+    except (DatabaseBusy, DatabaseMissing) as exc:
+        fail(exc, 3)
+    out.print(f"backup of {settings.database} written to {out_file} ({size / 1e6:.1f} MB)")
