@@ -44,11 +44,14 @@ class ParsedFeed:
 
 @dataclass(frozen=True)
 class SeedDoc:
+    """A file of the seed corpus; `published` from its front matter or file name, else None."""
+
     path: Path
     article_id: str
     kind: str  # text | html
     title: str | None
     body: bytes
+    published: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,12 @@ import duckdb
 from storage.db import dict_rows, registered, transaction
 
 
+# A report's strike day: its own, else its publication day, else (live news only) the day it was
+# first seen. An undated seed has none: it is background and never joins an event.
+STRIKE_DAY = ("coalesce(a.attack_date, CAST(ar.published AS DATE), "
+              "CASE WHEN ar.origin <> 'seed' THEN CAST(ar.first_seen AS DATE) END)")
+
+
 def _reports_sql(picked: str, carry: str = "") -> str:
     """Attack reports (rows of articles that report a new attack) for the attacks `picked`
     selects, with their places and weapons gathered for those attacks only; `carry` names
@@ -21,11 +27,11 @@ pl AS (SELECT attack_id, list(DISTINCT name) AS places FROM locations
 pw AS (SELECT attack_id, list({{'category': category, 'model': model, 'launched': launched, 'intercepted': intercepted}})
               AS weapons FROM weapons WHERE attack_id IN (SELECT attack_id FROM picked) GROUP BY attack_id)
 SELECT {carry} a.attack_id, a.article_id, ar.source_id, ar.origin, ar.url, ar.title, ar.published, ar.first_seen,
-       a.attacker, a.target_country, coalesce(a.attack_date, CAST(coalesce(ar.published, ar.first_seen) AS DATE)) AS day,
+       a.attacker, a.target_country, {STRIKE_DAY} AS day,
        a.killed, a.injured, a.children, a.regions_count, a.services_disrupted, a.evidence, pl.places, pw.weapons
 FROM attacks a JOIN picked USING (attack_id) JOIN articles ar ON ar.article_id = a.article_id
      LEFT JOIN pl ON pl.attack_id = a.attack_id LEFT JOIN pw ON pw.attack_id = a.attack_id
-WHERE ar.is_attack_report
+WHERE ar.is_attack_report AND {STRIKE_DAY} IS NOT NULL
 """
 
 

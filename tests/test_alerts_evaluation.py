@@ -114,11 +114,29 @@ def test_small_and_old_attacks_do_not_alert(hook):
 
 
 def test_seed_files_never_page(hook):
+    """A dated seed is backfill: it forms its event and pages nobody."""
     server, settings = hook
-    _store(settings, ("seeds", "seed-1", OUTLET_A, None), origin="seed")
+    _store(settings, ("seeds", "seed-1", OUTLET_A, NOW - timedelta(hours=3)), origin="seed")
     raised, _ = _cycle(settings)
     assert raised.alerts_raised == [] and server.posts == []
     assert query(settings.database, "SELECT count(*) FROM events")[0][0] == 1
+
+
+def test_an_undated_seed_never_joins_live_news(hook):
+    """An undated seed is background: it is stored and extracted, but it never joins today's
+    event, never sets its figures or evidence, and its talks are not today's talks."""
+    server, settings = hook
+    seed = OUTLET_A + " Talks between the Ukrainian and Russian delegations were held in Geneva."
+    _store(settings, ("seeds", "seed-1", seed, None), origin="seed")
+    _store(settings, ("outlet-b", "b1", OUTLET_B, NOW - timedelta(hours=1)))
+    raised, _ = _cycle(settings)
+    assert len(raised.alerts_raised) == 1
+    assert query(settings.database, "SELECT reports, sources FROM events") == [(1, 1)]
+    assert query(settings.database, "SELECT launched_min, launched_max FROM event_weapons WHERE category = 'drone'") \
+        == [(155, 155)]  # the live report's figure alone
+    assert query(settings.database, "SELECT count(*) FROM weapons w JOIN articles a USING (article_id) "
+                                    "WHERE a.origin = 'seed'")[0][0] > 0  # the seed's facts are stored
+    assert query(settings.database, "SELECT reported_on FROM v_talks_timeline") == [(None,)]
 
 
 def test_failing_receiver_gets_the_alert_exactly_once_next_run(hook):

@@ -73,3 +73,18 @@ def test_summaries_become_plain_text_by_paragraph():
     assert html_to_text("<p>One &amp; two</p><p>three<br>four</p>") == "One & two\nthree\nfour"
     assert html_to_text("plain &lt;text&gt;") == "plain <text>"
     assert html_to_text("   ") == ""
+
+
+def test_seed_dates_come_from_front_matter_or_the_file_name(tmp_path):
+    from flows.sources.seeds import read_seeds
+
+    (tmp_path / "talks.md").write_text("---\ndate: 2026-02-17\n---\n# Talks in Geneva\nDelegations met.\n")
+    (tmp_path / "2025-12-29-strike.txt").write_text("Strike on Kyiv\nRussia launched 40 drones.\n")
+    (tmp_path / "undated.txt").write_text("Background\nA history of the war.\n")
+    (tmp_path / "precise.txt").write_text("---\ndate: 2026-03-01T05:30:00+02:00\n---\nTitle\nText.\n")
+    seeds = {s.path.name: s for s in read_seeds(tmp_path)}
+    assert seeds["talks.md"].published == datetime(2026, 2, 17, 12, tzinfo=timezone.utc)
+    assert seeds["talks.md"].title == "Talks in Geneva" and b"date:" not in seeds["talks.md"].body
+    assert seeds["2025-12-29-strike.txt"].published == datetime(2025, 12, 29, 12, tzinfo=timezone.utc)
+    assert seeds["undated.txt"].published is None
+    assert seeds["precise.txt"].published == datetime(2026, 3, 1, 5, 30, tzinfo=timezone(timedelta(hours=2)))

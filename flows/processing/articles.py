@@ -71,20 +71,22 @@ def entry_article(item: FeedItem, entry_hash: str | None, fallback_reason: str |
 
 
 def seed_article(seed: SeedDoc) -> tuple[Article | None, ErrorRecord | None]:
-    """A seed file as an Article; HTML seeds are cleaned like pages."""
+    """A seed file as an Article; HTML seeds are cleaned like pages. Its date is its own (front
+    matter, file name or page metadata) or none: a seed is never dated "now"."""
     if seed.kind == "html":
         try:
             doc = clean_html(seed.body)
         except CleaningFailed as exc:
             return None, ErrorRecord("clean", str(exc), ErrorClass.TERMINAL, "seeds", str(seed.path))
-        title, text, date = doc.title, doc.text, _parse_date(doc.date)
+        title, text, date = doc.title, doc.text, _parse_date(doc.date) or seed.published
     else:
-        title, text, date = seed.title, seed.body.decode("utf-8"), None
+        title, text, date = seed.title, seed.body.decode("utf-8"), seed.published
         if not text.strip():
             return None, ErrorRecord("seed", "empty seed file", ErrorClass.TERMINAL, "seeds", str(seed.path))
+    dated = f"{date.isoformat()}\x1f{text}" if date else text  # a date added later updates the article
     return Article(
         id=seed.article_id, source="seeds", url=None, title=title, text=text,
-        content_hash=content_hash(title, text), origin="seed", published=date,
+        content_hash=content_hash(title, dated), origin="seed", published=date,
         extra={"path": str(seed.path)},
     ), None
 
