@@ -20,7 +20,7 @@ from flows.processing import articles, batch
 from flows.records import FeedItem, FeedPoll, FetchedPage, RunSummary
 from flows.settings import FeedSpec, Settings, load_settings
 from flows.sources import polling, seeds
-from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState
+from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState, StorageFailed
 from storage.run_storage import RunStorage
 
 
@@ -95,6 +95,20 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     storage = RunStorage(settings.database, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
                          reindex_minutes=settings.search_reindex_minutes)
     specs = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
+    try:
+        _cycle(settings, storage, summary, specs, started)
+    except StorageFailed as exc:  # a full disk, a read-only file system: recorded if it still can be
+        recorded = storage.fail(str(exc), summary.counts())
+        logger.error("run %s failed: %s%s", summary.run_id, exc, "" if recorded else " (could not be recorded)")
+        raise
+    finally:
+        batch.close_pools()
+    logger.info("run %s: %s", summary.run_id, summary.counts())
+    return summary
+
+
+def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: list[FeedSpec], started) -> None:
+    """Poll the due feeds, read the seeds, process and store the new entries, alert, finish."""
     states = storage.begin(_flow_run_id())
     due = [s for s in specs if polling.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)
@@ -113,10 +127,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
         summary.add(store_batch(storage, [], [], pending))
     if not storage.staged:
         _alert_cycle(settings, storage, summary)
-    batch.close_pools()
     _finish(settings, storage, specs, states, polls, summary, started)
-    logger.info("run %s: %s", summary.run_id, summary.counts())
-    return summary
 
 
 def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summary: RunSummary,

@@ -1,6 +1,8 @@
 """Opening the DuckDB file: one writer, read-only readers, a bounded wait when it is busy."""
 from __future__ import annotations
 
+import errno
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from storage.records import DatabaseBusy, DatabaseMissing  # noqa: F401 - raised here, named there
+from storage.records import DatabaseBusy, DatabaseMissing, StorageFailed  # noqa: F401 - raised here, named there
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -44,9 +46,44 @@ def connect(path: Path | str, *, read_only: bool = False, lock_timeout: float = 
             delay = min(delay * 2, 1.0)
 
 
+DISK_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EIO}
+# What a full disk, a read-only file system or missing permissions raise on the way.
+DISK_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.PermissionException)
+DISK_MESSAGES = re.compile(r"No space left|Read-only file system|Permission denied|Disk quota|Input/output error|"
+                           r"Could not write file")
+
+
+def storage_failure(exc: BaseException, path: Path | str) -> StorageFailed:
+    """One line naming the file and what the disk said."""
+    detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    for prefix in ("FATAL Error: ", "IO Error: ", "Permission Error: "):
+        detail = detail.replace(prefix, "")
+    return StorageFailed(f"cannot write {path}: {detail}")
+
+
 @contextmanager
 def opened(path: Path | str, *, read_only: bool = False, lock_timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Context manager around `connect`; writers get the migrations applied first."""
+    """Context manager around `connect`; writers get the migrations applied first. A disk that
+    refuses a write raises StorageFailed."""
+    try:
+        with _opened(path, read_only=read_only, lock_timeout=lock_timeout) as con:
+            yield con
+    except (duckdb.Error, OSError) as exc:
+        if is_disk_error(exc):
+            raise storage_failure(exc, path) from exc
+        raise
+
+
+def is_disk_error(exc: BaseException) -> bool:
+    """Whether the disk refused: DuckDB's I/O errors (also when they surface as a failed commit)
+    and the operating system's full, read-only, permission and I/O errors."""
+    if isinstance(exc, OSError):
+        return exc.errno in DISK_ERRNOS
+    return isinstance(exc, DISK_ERRORS) or bool(DISK_MESSAGES.search(str(exc)))
+
+
+@contextmanager
+def _opened(path: Path | str, *, read_only: bool, lock_timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
     try:
         if not read_only:
@@ -103,7 +140,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # the failed COMMIT ended the transaction already: the first error is the one to tell
         raise
 
 

@@ -19,6 +19,11 @@ class DatabaseMissing(Exception):
     """A reader asked for a database file that does not exist yet."""
 
 
+class StorageFailed(Exception):
+    """The disk refused a write: full, read-only, no permission, or an I/O error. Terminal for
+    the run; what was committed before stays committed."""
+
+
 class ErrorClass(StrEnum):
     TRANSIENT = "transient"
     TERMINAL = "terminal"

@@ -18,7 +18,7 @@ import duckdb
 from extractors.types import Article, Facts
 from storage import articles, runs, search, staging
 from storage.db import DatabaseBusy, arrow, checkpoint, connect, opened
-from storage.records import BatchCounts, ErrorRecord, SourceState
+from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState, StorageFailed
 
 T = TypeVar("T")
 
@@ -116,6 +116,19 @@ class RunStorage:
             return counts
         staging.stage_batch(self.folder, self.run_id, self.batches, tables, errors, self.now())
         return BatchCounts()
+
+    def fail(self, reason: str, counts: dict[str, int]) -> bool:
+        """Mark the run failed with its reason and record the error, if the database still takes
+        a small write (a full disk may not); returns whether it did."""
+        if self.staged:
+            return False
+        try:
+            with opened(self.database, lock_timeout=min(self.lock_timeout, 5)) as con:
+                runs.record_errors(con, [ErrorRecord("storage", reason, ErrorClass.TERMINAL)], self.run_id, self.now())
+                runs.finish_run(con, self.run_id, self.now(), "failed", counts, failure=reason)
+            return True
+        except (StorageFailed, DatabaseBusy, duckdb.Error):
+            return False
 
     def finish(self, sources: Sequence[SourceState], counts: dict[str, int], started: datetime,
                flow_run_id: str | None) -> None:

@@ -69,7 +69,8 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_r
                 [run_id, flow_run_id, now])
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, status: str, counts: dict[str, int]) -> None:
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, status: str, counts: dict[str, int],
+               failure: str | None = None) -> None:
     sets = ", ".join(f"{c} = ?" for c in RUN_COUNTS)
-    con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets} WHERE run_id = ?",
-                [now, status, *(counts.get(c, 0) for c in RUN_COUNTS), run_id])
+    con.execute(f"UPDATE runs SET finished_at = ?, status = ?, failure = ?, {sets} WHERE run_id = ?",
+                [now, status, failure, *(counts.get(c, 0) for c in RUN_COUNTS), run_id])

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from storage import articles, runs
+from storage.db import DISK_ERRNOS, storage_failure
 from storage.records import BatchCounts, ErrorRecord, SourceState
 
 
@@ -31,10 +32,16 @@ def staging_dir(database: Path) -> Path:
 def _commit(folder: Path, name: str, write) -> Path:
     target = folder / name
     tmp = folder / (name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    write(tmp)
-    tmp.rename(target)
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        write(tmp)
+        tmp.rename(target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)  # a staged batch is whole or absent
+        if exc.errno in DISK_ERRNOS:
+            raise storage_failure(exc, tmp) from exc
+        raise
     return target
 
 

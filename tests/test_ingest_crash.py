@@ -43,7 +43,8 @@ def _config(tmp_path, name: str, feeds_file) -> str:
 
 
 def _run(config: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    """`newswatch run` as a user starts it (without the test suite's Prefect settings)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "PREFECT_LOGGING"))}
     return subprocess.Popen([NEWSWATCH, "run", "--no-progress", "--config", config], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
@@ -133,3 +134,59 @@ def test_two_runs_at_once_store_everything_once(server, tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM runs WHERE status LIKE 'completed%'").fetchone()[0] == 3
     con.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 6 MB tmpfs (needs root and mount); skipped with a reason where the machine does not allow it."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _seed_folder(folder, count: int, words: int) -> None:
+    vocabulary = "Russia launched drones at Kyiv overnight air defence shot down missiles region energy people".split()
+    rng = random.Random(count)
+    folder.mkdir()
+    for n in range(count):
+        body = " ".join(rng.choice(vocabulary) for _ in range(words))
+        (folder / f"seed-{n}.txt").write_text(f"Seed {n}\nRussia launched {n + 10} drones at Kyiv overnight. {body}\n")
+
+
+@pytest.mark.timeout(600)
+def test_a_full_disk_ends_the_run_with_one_line_and_a_failed_run(small_disk, tmp_path):
+    config = tmp_path / "disk.toml"
+    feeds = tmp_path / "none.toml"
+    feeds.write_text("")
+    first_seeds, more_seeds = tmp_path / "first", tmp_path / "more"
+    _seed_folder(first_seeds, 1, 50)
+    _seed_folder(more_seeds, 30, 6000)  # about a megabyte of text
+    db = small_disk / "db" / "nw.duckdb"
+    config.write_text(f'database = "{db}"\nfeeds_file = "{feeds}"\nseeds_dir = "{first_seeds}"\n'
+                      f'alert_log = "{tmp_path / "alerts.jsonl"}"\n')
+    assert _run(str(config)).wait(timeout=300) == 0
+    config.write_text(config.read_text().replace(str(first_seeds), str(more_seeds)))
+    free_kb = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize // 1024
+    filler = small_disk / "filler"
+    subprocess.run(["fallocate", "-l", f"{(free_kb - 300) * 1024}", str(filler)], check=True)
+    proc = _run(str(config))
+    assert proc.wait(timeout=300) == 5
+    lines = proc.stderr.read().decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("run failed: cannot write") and "No space left" in lines[0], lines
+    filler.unlink()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT status FROM runs ORDER BY started_at").fetchall() == [("completed",), ("failed",)]
+        assert "No space left" in con.execute("SELECT failure FROM runs WHERE status = 'failed'").fetchone()[0]
+        assert con.execute("SELECT count(*) FROM errors WHERE stage = 'storage'").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1  # the first run's article is safe
+    finally:
+        con.close()

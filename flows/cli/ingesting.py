@@ -40,13 +40,15 @@ def run(
     prefect_defaults(verbose)
     from flows.cli import progress
     from flows.ingest import ingest
-    from storage.db import DatabaseBusy
+    from storage.db import DatabaseBusy, StorageFailed
 
     try:
         with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
             summary = ingest(settings)
     except DatabaseBusy as exc:
         fail(exc, 3)
+    except StorageFailed as exc:
+        fail(f"run failed: {exc}", 5)
     _print_summary(summary)
 
 
