@@ -5,7 +5,10 @@ in `flows.sources` and `flows.processing`. Only transient errors are retried.
 """
 from __future__ import annotations
 
+import os
+import socket
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -109,7 +112,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
 
 def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: list[FeedSpec], started) -> None:
     """Poll the due feeds, read the seeds, process and store the new entries, alert, finish."""
-    states = storage.begin(_flow_run_id())
+    states = storage.begin(_flow_run_id(), socket.gethostname(), os.getpid(), _process_gone)
     due = [s for s in specs if polling.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)
     specs = due
@@ -194,6 +197,22 @@ def _alert_cycle(settings: Settings, storage: RunStorage, summary: RunSummary) -
     summary.alerts_raised = len(raised.alerts_raised)
     summary.alerts_delivered = sent.delivered
     summary.alerts_failed = sent.failed
+
+
+STALE_RUN = timedelta(hours=6)  # a run of another machine still `running` this long ago was killed
+
+
+def _process_gone(host: str | None, pid: int | None, started: datetime) -> bool:
+    """Whether a run recorded as running has no process any more: on this machine, asked of the
+    operating system at once; of another machine (or an older record), judged by its age."""
+    if host == socket.gethostname() and pid:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # another user's process of that number: alive
+    return clock.now() - started > STALE_RUN  # a pid reused since, or another machine's run
 
 
 def _flow_run_id() -> str | None:

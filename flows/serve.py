@@ -50,13 +50,24 @@ def prefect_api(settings: Settings) -> Iterator[str]:
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             [_prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(settings.prefect_port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
         )
     try:
         _wait_ready(url, proc, log_path)
         yield url
     finally:
         _stop(proc)
+
+
+def _die_with_parent() -> None:
+    """In the server's process before it starts: SIGTERM when `serve` dies, however it dies
+    (Linux's parent-death signal); a killed `serve` leaves no Prefect server behind."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path) -> None:

@@ -54,11 +54,16 @@ class RunStorage:
             self.staged = True
             return False, None
 
-    def begin(self, flow_run_id: str | None) -> dict[str, SourceState]:
-        """Merge earlier staged batches, record the run start, and read the feed state."""
+    def begin(self, flow_run_id: str | None, host: str | None = None, pid: int | None = None,
+              is_gone: Callable[[str | None, int | None, datetime], bool] | None = None) -> dict[str, SourceState]:
+        """Merge earlier staged batches, mark the runs whose process `is_gone` as interrupted,
+        record this run's start and process, and read the feed state."""
         def step(con):
             self.merged = staging.merge(con, self.folder, self.now())
-            runs.start_run(con, self.run_id, self.now(), flow_run_id)
+            if is_gone is not None:
+                gone = [run_id for run_id, h, p, started in runs.running_runs(con) if is_gone(h, p, started)]
+                runs.mark_interrupted(con, gone, self.now())
+            runs.start_run(con, self.run_id, self.now(), flow_run_id, host, pid)
             return runs.source_states(con)
 
         done, states = self._write(step)

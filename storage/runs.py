@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -61,12 +61,23 @@ def upsert_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
         con.execute(f"INSERT INTO runs BY NAME SELECT * FROM run_row ON CONFLICT (run_id) DO UPDATE SET {updates}")
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None) -> None:
-    """Record a run; runs still `running` after six hours were killed and are marked so."""
-    con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND started_at < ?",
-                [now - timedelta(hours=6)])
-    con.execute("INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running')",
-                [run_id, flow_run_id, now])
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None,
+              host: str | None = None, pid: int | None = None) -> None:
+    """Record a run and the process running it."""
+    con.execute("INSERT INTO runs (run_id, flow_run_id, started_at, status, host, pid) VALUES (?, ?, ?, 'running', ?, ?)",
+                [run_id, flow_run_id, now, host, pid])
+
+
+def running_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, int | None, datetime]]:
+    """(run_id, host, pid, started_at) of the runs recorded as still running."""
+    return con.execute("SELECT run_id, host, pid, started_at FROM runs WHERE status = 'running'").fetchall()
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: Sequence[str], now: datetime) -> None:
+    """Runs whose process is gone without finishing."""
+    if run_ids:
+        con.execute("UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?) "
+                    "WHERE run_id IN (SELECT unnest(?)) AND status = 'running'", [now, list(run_ids)])
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, status: str, counts: dict[str, int],

@@ -1,5 +1,6 @@
 """SIGKILL a real `newswatch run` at random points, re-run cleanly: the database then equals the
-one an uninterrupted run produces: no lost article, no duplicate row, no half-written batch."""
+one an uninterrupted run produces: no lost article, no duplicate row, no half-written batch, and
+no process of the killed run left behind. Also: two runs at once, and a full disk."""
 from __future__ import annotations
 
 import json
@@ -49,6 +50,36 @@ def _run(config: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":  # a zombie has ended; only its parent's wait is missing
+            alive.append(pid)
+    return alive
+
+
 def _snapshot(db) -> dict[str, list]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -91,15 +122,25 @@ def test_sigkill_at_random_points_then_rerun_equals_an_uninterrupted_run(server,
     crashed = _config(tmp_path, "crashed", feeds)
     db = tmp_path / "crashed" / "db.duckdb"
     rng = random.Random(20261125)
+    killed = with_helpers = 0
     for attempt in range(3):
         proc = _run(crashed)
         deadline = time.monotonic() + 120
         while _articles(db) < 1 + attempt * 4 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)  # wait until this run is writing batches ...
         time.sleep(rng.uniform(0.0, 1.5))  # ... then kill it somewhere inside them
+        helpers = _descendants(proc.pid)  # Prefect's API server, the fork server, the workers ...
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.kill(proc.pid, signal.SIGKILL)  # the process alone, as the OOM killer or `kill -9` would
+            killed += 1
+            proc.wait()
+            deadline = time.monotonic() + 10
+            while _alive(helpers) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not _alive(helpers), f"left behind: {_alive(helpers)}"
+            with_helpers += len(helpers) >= 3
         proc.wait()
+    assert killed >= 2 and with_helpers >= 1  # kills landed inside runs, one with its helper processes up
     proc = _run(crashed)
     assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()[-2000:]
 

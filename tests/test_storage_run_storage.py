@@ -66,13 +66,10 @@ def test_run_while_database_is_held_loses_nothing(server, settings_factory, hold
     assert again.articles_new == 0 and again.articles_staged == 0
 
 
-def test_leftovers_of_killed_runs_are_tidied(tmp_path):
+def test_half_written_staging_folders_of_killed_runs_are_tidied(tmp_path):
     import os
-    from datetime import timedelta
 
-    from storage import runs as store
     from storage import staging
-    from storage.db import opened
 
     folder = tmp_path / "db.duckdb.staging"
     old, fresh = folder / "run1-00001.tmp", folder / "run2-00001.tmp"
@@ -82,10 +79,32 @@ def test_leftovers_of_killed_runs_are_tidied(tmp_path):
     os.utime(old, (now - 7200, now - 7200))
     os.utime(fresh, (now - 60, now - 60))
     assert staging.drop_stale_tmp(folder, now) == 1 and not old.exists() and fresh.exists()
-    now = FIXED_NOW
+
+
+def test_a_run_whose_process_is_gone_is_marked_interrupted_at_once(tmp_path, fixed_clock):
+    import os
+    import socket
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from flows import clock
+    from flows.ingest import _process_gone
+    from storage import runs
+    from storage.db import opened
+    from storage.run_storage import RunStorage
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    here, minutes = socket.gethostname(), timedelta(minutes=5)
     with opened(tmp_path / "db.duckdb") as con:
-        store.start_run(con, "killed", now - timedelta(hours=8), None)
-        store.start_run(con, "live", now - timedelta(minutes=5), None)
-        store.start_run(con, "new", now, None)
+        runs.start_run(con, "killed-here", fixed_clock - minutes, None, here, dead.pid)
+        runs.start_run(con, "alive-here", fixed_clock - minutes, None, here, os.getpid())
+        runs.start_run(con, "elsewhere-old", fixed_clock - timedelta(hours=8), None, "other-host", 4242)
+        runs.start_run(con, "elsewhere-recent", fixed_clock - minutes, None, "other-host", 4242)
+    storage = RunStorage(tmp_path / "db.duckdb", "new", clock.now)
+    storage.begin(None, here, os.getpid(), _process_gone)
+    with opened(tmp_path / "db.duckdb") as con:
         status = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
-    assert status == {"killed": "interrupted", "live": "running", "new": "running"}
+    assert status == {"killed-here": "interrupted", "alive-here": "running", "elsewhere-old": "interrupted",
+                      "elsewhere-recent": "running", "new": "running"}

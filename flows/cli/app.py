@@ -122,3 +122,22 @@ def listing_command(name: str, doc: str):
 
     command.__doc__ = doc
     return command
+
+
+def in_own_process_group(work) -> None:
+    """Run a long command's work so that nothing it starts outlives it (`flows.cli.supervisor`);
+    its exit status becomes the command's."""
+    import click
+
+    from flows.cli.supervisor import supervised
+
+    def body() -> int:
+        try:
+            work()
+        except click.exceptions.Exit as exc:
+            return exc.exit_code
+        return 0
+
+    code = supervised(body)
+    if code:
+        raise typer.Exit(code)

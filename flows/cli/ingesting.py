@@ -12,6 +12,7 @@ from rich.table import Table
 from flows import clock
 from flows.cli.app import (
     checked_or_exit,
+    in_own_process_group,
     ConfigOpt,
     DatabaseOpt,
     app,
@@ -42,14 +43,17 @@ def run(
     from flows.ingest import ingest
     from storage.db import DatabaseBusy, StorageFailed
 
-    try:
-        with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
-            summary = ingest(settings)
-    except DatabaseBusy as exc:
-        fail(exc, 3)
-    except StorageFailed as exc:
-        fail(f"run failed: {exc}", 5)
-    _print_summary(summary)
+    def work() -> None:
+        try:
+            with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
+                summary = ingest(settings)
+        except DatabaseBusy as exc:
+            fail(exc, 3)
+        except StorageFailed as exc:
+            fail(f"run failed: {exc}", 5)
+        _print_summary(summary)
+
+    in_own_process_group(work)
 
 
 def _print_summary(summary) -> None:
@@ -127,12 +131,15 @@ def serve(
     from flows.serve import ServerFailed
     from flows.serve import serve as serve_flows
 
-    try:
-        serve_flows(settings, config, announce=lambda m: err.print(m, highlight=False))
-    except ServerFailed as exc:
-        fail(exc, 4)
-    except KeyboardInterrupt:
-        err.print("stopped; the schedules stay active for the next `newswatch serve`")
+    def work() -> None:
+        try:
+            serve_flows(settings, config, announce=lambda m: err.print(m, highlight=False))
+        except ServerFailed as exc:
+            fail(exc, 4)
+        except KeyboardInterrupt:
+            err.print("stopped; the schedules stay active for the next `newswatch serve`")
+
+    in_own_process_group(work)
 
 
 @app.command()
