@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -55,6 +56,15 @@ class Settings(BaseSettings):
     allowed_private_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Hosts or networks (CIDR) that may be fetched although they are loopback/private/link-local.")
+    https_proxy: str | None = Field(
+        None, validation_alias=AliasChoices("https_proxy", "NEWSWATCH_HTTPS_PROXY", "HTTPS_PROXY"),
+        description="Proxy for https:// fetches (also read from `HTTPS_PROXY`); the SSRF guard still checks each target host.")
+    http_proxy: str | None = Field(
+        None, validation_alias=AliasChoices("http_proxy", "NEWSWATCH_HTTP_PROXY", "HTTP_PROXY"),
+        description="Proxy for http:// fetches (also read from `HTTP_PROXY`).")
+    no_proxy: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=AliasChoices("no_proxy", "NEWSWATCH_NO_PROXY", "NO_PROXY"),
+        description="Hosts and domains fetched directly although a proxy is set (also read from `NO_PROXY`; `*`: all).")
     per_host_concurrency: int = Field(2, ge=1, le=32, description="Article pages fetched at once from one host.")
     fetch_pages: bool = Field(True, description="Fetch each entry's article page; off stores the feed's own text.")
     page_concurrency: int = Field(8, ge=1, le=64, description="Article pages fetched at once.")
@@ -91,6 +101,25 @@ class Settings(BaseSettings):
     def _split_channels(cls, value):
         if isinstance(value, str):  # a JSON list, or URLs separated by whitespace
             return json.loads(value) if value.strip().startswith("[") else value.split()
+        return value
+
+    @field_validator("https_proxy", "http_proxy")
+    @classmethod
+    def _proxy(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value.strip() if "://" in value else f"http://{value.strip()}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("a proxy is a URL such as http://proxy.example:3128")
+        return parts.geturl()
+
+    @field_validator("no_proxy", mode="before")
+    @classmethod
+    def _no_proxy(cls, value):
+        if isinstance(value, str):
+            return [v.strip().lower() for v in value.split(",") if v.strip()]
         return value
 
     @field_validator("allowed_private_hosts", mode="before")

@@ -149,3 +149,30 @@ def test_public_addresses_in_ipv6_forms_stay_allowed():
 
     for address in ("2606:4700:4700::1111", "64:ff9b::808:808", "2002:808:808::1", "8.8.8.8"):
         assert is_public(ipaddress.ip_address(address)), address
+
+
+def test_a_proxy_carries_fetches_and_the_guard_still_checks_their_targets(server, settings_factory):
+    """With `http_proxy` set (HTTP_PROXY), fetches go through it; a target in a private network
+    is refused before the proxy is asked; `no_proxy` hosts are fetched directly."""
+    proxy = server  # a loopback server that answers absolute-form requests, as a forward proxy does
+    target = "http://93.184.216.34/feed.xml"  # a public address: the guard lets it through to the proxy
+    proxy.routes[target] = Route(body=b"via the proxy")
+    proxy.routes["/direct"] = Route(body=b"direct")
+    settings = settings_factory(http_proxy=proxy.base, no_proxy=["127.0.0.1"])
+    with fetch.make_client(settings) as client:
+        assert fetch.get(client, target, max_bytes=10_000, total_timeout=5).body == b"via the proxy"
+        with pytest.raises(TerminalError, match="non-public address"):
+            fetch.get(client, "http://10.1.2.3/secret", max_bytes=10_000, total_timeout=5)
+        assert fetch.get(client, proxy.url("/direct"), max_bytes=10_000, total_timeout=5).body == b"direct"
+    assert [r[0] for r in proxy.requests] == [target, "/direct"]  # the private target never reached it
+
+
+def test_proxy_settings_come_from_the_usual_variables(monkeypatch):
+    from flows.settings import Settings
+
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.corp.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost, .corp.example")
+    settings = Settings()
+    assert settings.https_proxy == "http://proxy.corp.example:3128" and settings.http_proxy is None
+    assert settings.no_proxy == ["localhost", ".corp.example"]
+    assert fetch.bypasses("wiki.corp.example", settings.no_proxy) and not fetch.bypasses("corp.example.org", settings.no_proxy)

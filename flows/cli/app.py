@@ -63,6 +63,9 @@ def prefect_defaults(verbose: bool = False) -> None:
     # expected failures (an unreachable feed) would only bury them. --verbose shows them.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    # The local API server logs to our stderr too; its shutdown may complain of events it could
+    # not flush any more, which concerns nobody.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING" if verbose else "CRITICAL")
 
 
 def read_only(settings, query):

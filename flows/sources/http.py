@@ -150,6 +150,35 @@ class GuardedTransport(httpx.HTTPTransport):
         )
 
 
+class ProxyRouter(httpx.BaseTransport):
+    """Sends each request through the proxy of its scheme, or directly for hosts in `no_proxy`.
+    A proxied request's target host is resolved and checked by the guard first (the proxy
+    itself, the operator's own, is not): the proxy resolves it again, so DNS rebinding between
+    the two lookups is the one gap a proxy leaves."""
+
+    def __init__(self, guard: Guard, direct: httpx.BaseTransport, proxies: dict[str, httpx.BaseTransport],
+                 no_proxy: list[str]):
+        self.guard, self.direct, self.proxies, self.no_proxy = guard, direct, proxies, no_proxy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = self.proxies.get(request.url.scheme)
+        host = (request.url.host or "").lower()
+        if proxy is None or bypasses(host, self.no_proxy):
+            return self.direct.handle_request(request)
+        self.guard.resolve(host, request.url.port or (443 if request.url.scheme == "https" else 80))
+        return proxy.handle_request(request)
+
+    def close(self) -> None:
+        for transport in (self.direct, *self.proxies.values()):
+            transport.close()
+
+
+def bypasses(host: str, no_proxy: list[str]) -> bool:
+    """Whether `host` is fetched directly: `*`, the host itself, or a domain it belongs to."""
+    return any(entry == "*" or host == entry.lstrip(".") or host.endswith("." + entry.lstrip("."))
+               for entry in no_proxy)
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """One verifying TLS context per process: loading the CA bundle costs ~60 ms each time."""
@@ -163,10 +192,15 @@ def make_client(settings: Settings) -> httpx.Client:
     )
     limits = httpx.Limits(max_connections=max(settings.page_concurrency, settings.feed_concurrency) * 2)
     guard = Guard(settings.allowed_private_hosts)
+    transport: httpx.BaseTransport = GuardedTransport(guard, limits)
+    proxies = {scheme: httpx.HTTPTransport(proxy=url, verify=_ssl_context(), limits=limits, trust_env=False)
+               for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)) if url}
+    if proxies:
+        transport = ProxyRouter(guard, transport, proxies, settings.no_proxy)
     return httpx.Client(
         timeout=timeout, follow_redirects=True, max_redirects=settings.http_max_redirects,
         headers={"User-Agent": settings.http_user_agent, "Accept-Encoding": "gzip, deflate"},
-        transport=GuardedTransport(guard, limits),
+        transport=transport,
         event_hooks={"request": [lambda request: guard.check(request.url)]},  # every hop, redirects too
     )
 
