@@ -219,8 +219,8 @@ def test_a_full_disk_ends_the_run_with_one_line_and_a_failed_run(small_disk, tmp
     filler = small_disk / "filler"
     subprocess.run(["fallocate", "-l", f"{(free_kb - 300) * 1024}", str(filler)], check=True)
     proc = _run(str(config))
-    assert proc.wait(timeout=300) == 5
-    lines = proc.stderr.read().decode().strip().splitlines()
+    code, lines = proc.wait(timeout=300), proc.stderr.read().decode().strip().splitlines()
+    assert code == 5, "\n".join(lines[-40:])
     assert len(lines) == 1 and lines[0].startswith("run failed: cannot write") and "No space left" in lines[0], lines
     filler.unlink()
     con = duckdb.connect(str(db), read_only=True)

@@ -137,7 +137,7 @@ def in_own_process_group(work) -> None:
     def body() -> int:
         try:
             work()
-        except click.exceptions.Exit as exc:
+        except (typer.Exit, click.exceptions.Exit) as exc:
             return exc.exit_code
         return 0
 

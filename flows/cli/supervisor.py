@@ -4,21 +4,22 @@
 server and worker processes of multiprocessing, its resource tracker. Were the command's own
 process killed (SIGKILL, the OOM killer, a restarted service), they would live on, each holding
 hundreds of megabytes. So the command forks: the child does the work, in a process group of its
-own, and receives SIGTERM when the parent dies (Linux's parent-death signal), upon which it ends
-its whole group; the parent waits, passes Ctrl-C and SIGTERM on, and once the child has ended,
-however it ended, kills whatever is left in the child's group.
+own, and a watcher thread in it ends the whole group as soon as the parent is gone (a thread,
+because the main thread may be blocked in a call for as long as it likes); the parent waits,
+passes Ctrl-C and SIGTERM on (killing the group if the child has not ended 20 s after a SIGTERM),
+and once the child has ended, however it ended, kills whatever is left in the child's group.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 
-PR_SET_PDEATHSIG = 1
+GRACE = 20  # seconds a stopped child has to end before its group is killed
 
 
 def supervised(work: Callable[[], int]) -> int:
@@ -62,27 +63,30 @@ def _child(work: Callable[[], int], parent: int) -> int:
 
 
 def _die_with(parent: int) -> None:
-    """SIGTERM when the parent dies; then this process ends its whole group at once."""
+    """End this process group once the parent is gone; SIGTERM from the parent ends the work as
+    Ctrl-C does."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os.killpg(0, signal.SIGKILL)  # nobody is left to clean up after us
+
     def on_term(signum, frame):
-        if os.getppid() != parent:  # the parent is gone: nobody will clean up after us
-            os.killpg(0, signal.SIGKILL)
-        raise KeyboardInterrupt  # the parent asked: end as on Ctrl-C; it cleans up after us
+        raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os.killpg(0, signal.SIGKILL)
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _signal(pid: int, signum: int) -> None:
-    """Ctrl-C and SIGTERM go to the child alone (its helpers are killed once it has ended)."""
+    """Ctrl-C and SIGTERM go to the child alone (its helpers are killed once it has ended); after
+    a SIGTERM the child has GRACE seconds before its whole group is killed."""
     try:
         os.kill(pid, signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
     except ProcessLookupError:
-        pass
+        return
+    if signum != signal.SIGINT:
+        signal.signal(signal.SIGALRM, lambda *_: _kill_group(pid))
+        signal.alarm(GRACE)
 
 
 def _kill_group(pgid: int) -> None:
