@@ -32,7 +32,7 @@ def alerts(settings: Settings | None = None, config_file: str | None = None) -> 
     try:
         summary = evaluate_task(settings)
         sent = deliver_task(settings)
-        checkpoint_file(settings.database, lock_timeout=settings.lock_timeout)  # the file complete on its own
+        checkpoint_file(settings.store, lock_timeout=settings.lock_timeout)  # the file complete on its own
     except DatabaseBusy as exc:
         get_run_logger().warning("%s; alerts are evaluated on the next run", exc)
         return AlertSummary()

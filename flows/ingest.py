@@ -95,7 +95,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
     started = clock.now()
-    storage = RunStorage(settings.database, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
+    storage = RunStorage(settings.store, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
                          reindex_minutes=settings.search_reindex_minutes)
     specs = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
     try:

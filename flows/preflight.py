@@ -27,7 +27,7 @@ def check(settings: Settings, *, feeds: bool = True, alerts: bool = True) -> Che
     problems: list[str] = []
     loaded_feeds: list[FeedSpec] = []
     loaded_rules: list[AlertRule] = []
-    for step in (lambda: _database(settings.database), lambda: _seeds(settings)):
+    for step in (lambda: _database(settings), lambda: _seeds(settings)):
         _collect(problems, step)
     if feeds:
         loaded_feeds = _collect(problems, lambda: [f for f in load_feeds(settings.feeds_file) if f.enabled]) or []
@@ -47,8 +47,18 @@ def _collect(problems: list[str], step):
         return None
 
 
-def _database(path: Path) -> None:
-    """The database file can be created or opened for writing."""
+def _database(settings: Settings) -> None:
+    """The database file can be created or opened for writing (a lake: its data folder, and its
+    extensions are installed)."""
+    if settings.storage_backend == "ducklake":
+        from storage.backends import extension
+
+        missing = [n for n in ("ducklake", "sqlite_scanner", "postgres_scanner") if extension(n) is None]
+        if missing:
+            raise ConfigError(f"storage_backend ducklake: the extensions {', '.join(missing)} are not installed "
+                              "(packages duckdb-extension-...; Linux x86-64)")
+        return
+    path = settings.database
     if path.is_dir():
         raise ConfigError(f"database {path}: is a folder, not a DuckDB file")
     folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), Path("."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AliasChoices,
@@ -19,6 +19,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -28,6 +29,9 @@ from pydantic_settings import (
     SettingsError,
     TomlConfigSettingsSource,
 )
+
+if TYPE_CHECKING:
+    from storage.backends import Store
 
 DEFAULT_FEEDS_FILE = Path(__file__).with_name("feeds.toml")
 DEFAULT_CONFIG_FILE = Path("newswatch.toml")
@@ -44,6 +48,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSWATCH_", extra="forbid", validate_default=True)
 
     database: Path = Field(Path("data/newswatch.duckdb"), description="DuckDB file that accumulates everything.")
+    storage_backend: Literal["duckdb", "ducklake"] = Field(
+        "duckdb", description="`duckdb`: one file (`database`); `ducklake`: a catalog database and Parquet files, "
+                              "for several writers at once (`ducklake_catalog`, `ducklake_data_path`).")
+    ducklake_catalog: str | None = Field(
+        None, description="DuckLake catalog: `sqlite:PATH` (several processes on one machine) or "
+                          "`postgres:dbname=... host=... user=...` (several machines).")
+    ducklake_data_path: str = Field("data/lake", min_length=1,
+                                    description="Folder (shared by every writer) holding the DuckLake's Parquet files.")
     seeds_dir: Path = Field(Path("seeds"), description="Local corpus ingested on every run (.txt, .md, .html).")
     feeds_file: Path = Field(DEFAULT_FEEDS_FILE, description="TOML feed list (`[[feeds]]` name, url, tags, enabled).")
     http_connect_timeout: float = Field(5.0, gt=0, le=120, description="Seconds to establish a connection.")
@@ -102,6 +114,31 @@ class Settings(BaseSettings):
         if isinstance(value, str):  # a JSON list, or URLs separated by whitespace
             return json.loads(value) if value.strip().startswith("[") else value.split()
         return value
+
+    @field_validator("ducklake_catalog")
+    @classmethod
+    def _catalog(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        kind, _, rest = value.strip().partition(":")
+        if kind not in ("sqlite", "postgres") or not rest.strip():
+            raise ValueError("a DuckLake catalog is sqlite:PATH or postgres:CONNECTION (e.g. postgres:dbname=lake host=db)")
+        return f"{kind}:{rest.strip()}"
+
+    @model_validator(mode="after")
+    def _lake_needs_a_catalog(self):
+        if self.storage_backend == "ducklake" and self.ducklake_catalog is None:
+            raise ValueError("storage_backend = \"ducklake\" needs ducklake_catalog (sqlite:PATH or postgres:CONNECTION)")
+        return self
+
+    @property
+    def store(self) -> Store:
+        """Where the data lives, for `storage`: the DuckDB file, or the DuckLake."""
+        from storage.backends import Store  # not at import: worker processes read settings, not the store
+
+        if self.storage_backend == "ducklake":
+            return Store(catalog=self.ducklake_catalog, data_path=self.ducklake_data_path)
+        return Store(path=self.database)
 
     @field_validator("https_proxy", "http_proxy")
     @classmethod

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.types import Article, Facts
-from storage.db import arrow, dict_rows, registered, transaction
+from storage.db import arrow, dict_rows, merge, registered, transaction
 from storage.records import BatchCounts
 from storage.rows import article_row, fact_rows, published_at
 
@@ -51,9 +51,7 @@ def record_dropped(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
     dropped_at), so that an unchanged one is not processed and recorded again."""
     if rows:
         with registered(con, "dropped_batch", rows):
-            con.execute("INSERT INTO dropped_entries BY NAME SELECT * FROM dropped_batch ON CONFLICT (article_id) "
-                        "DO UPDATE SET entry_hash = excluded.entry_hash, reason = excluded.reason, "
-                        "dropped_at = excluded.dropped_at")
+            merge(con, "dropped_entries", "dropped_batch", ["article_id"], ["entry_hash", "reason", "dropped_at"])
 
 
 def batch_tables(items: Sequence[tuple[Article, Facts]], run_id: str, now: datetime) -> dict[str, pa.Table]:
@@ -102,10 +100,8 @@ def _delete_facts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
 
 
 def _upsert_articles(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> None:
-    updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_UPDATE_COLUMNS)
     with registered(con, "article_batch", batch):
-        con.execute(f"INSERT INTO articles BY NAME SELECT * FROM article_batch WHERE {FRESH} "
-                    f"ON CONFLICT (article_id) DO UPDATE SET {updates}")
+        merge(con, "articles", f"article_batch WHERE {FRESH}", ["article_id"], ARTICLE_UPDATE_COLUMNS)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> int:

@@ -1,49 +1,34 @@
-"""Opening the DuckDB file: one writer, read-only readers, a bounded wait when it is busy."""
+"""Opening the store: one writer at a time for a DuckDB file (a lake takes several), read-only
+readers, a bounded wait when it is busy; migrations, transactions, upserts and checkpoints."""
 from __future__ import annotations
 
 import errno
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 
+from storage.backends import LAKE, Store, as_store, connect_file, connect_lake, is_busy
 from storage.records import DatabaseBusy, DatabaseMissing, StorageFailed  # noqa: F401 - raised here, named there
 
 
-def _is_lock_error(exc: duckdb.Error) -> bool:
-    text = str(exc).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
+T = TypeVar("T")
 
 
-def connect(path: Path | str, *, read_only: bool = False, lock_timeout: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting up to `lock_timeout` seconds while another process holds it."""
-    path = Path(path)
-    if read_only and not path.exists():
-        raise DatabaseMissing(f"database {path} does not exist yet; run `newswatch run` first")
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.Error as exc:
-            if not _is_lock_error(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(
-                    f"database {path} is in use by another process (waited {lock_timeout:g} s): "
-                    f"{str(exc).splitlines()[0]}"
-                ) from None
-            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-            delay = min(delay * 2, 1.0)
+def connect(target: Store | Path | str, *, read_only: bool = False, lock_timeout: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the store (a DuckDB file or a DuckLake), waiting up to `lock_timeout` seconds while
+    it is busy; DatabaseBusy after that, DatabaseMissing for a reader of a store not made yet."""
+    store = as_store(target)
+    if store.lake:
+        return connect_lake(store, read_only=read_only, lock_timeout=lock_timeout)
+    return connect_file(store.path, read_only=read_only, lock_timeout=lock_timeout)
 
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EIO}
@@ -83,44 +68,81 @@ def is_disk_error(exc: BaseException) -> bool:
 
 
 @contextmanager
-def _opened(path: Path | str, *, read_only: bool, lock_timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
+def _opened(target: Store | Path | str, *, read_only: bool, lock_timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    store = as_store(target)
+    con = connect(store, read_only=read_only, lock_timeout=lock_timeout)
     try:
         if not read_only:
-            # Closing would otherwise checkpoint, rewriting every primary-key index: a cost that
-            # grows with the database. The committed WAL is as durable; DuckDB checkpoints it
-            # once it reaches `wal_autocheckpoint` (16 MB), and the next open replays it.
-            con.execute("PRAGMA disable_checkpoint_on_shutdown")
-            migrate(con)
+            if not store.lake:
+                # Closing would otherwise checkpoint, rewriting every primary-key index: a cost
+                # that grows with the database. The committed WAL is as durable; DuckDB
+                # checkpoints it at `wal_autocheckpoint` (16 MB) and at the end of every run.
+                con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            migrate(con, lake=store.lake)
         yield con
     finally:
         con.close()
 
 
-def files_of(path: Path) -> list[Path]:
-    """The database file and its write-ahead log, those that exist."""
-    return [p for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
+def write(target: Store | Path | str, step: Callable[[duckdb.DuckDBPyConnection], T], *, lock_timeout: float = 30.0) -> T:
+    """Run `step` on the store opened for writing. On a lake, a commit that loses a race DuckLake's
+    own retries did not win is tried again until `lock_timeout` (then DatabaseBusy); `step` must be
+    safe to repeat, as every write here is."""
+    store = as_store(target)
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.1
+    while True:
+        try:
+            with opened(store, lock_timeout=max(0.0, deadline - time.monotonic())) as con:
+                return step(con)
+        except duckdb.Error as exc:
+            if not (store.lake and is_busy(exc)):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(f"{store} stayed busy for {lock_timeout:g} s: {str(exc).splitlines()[0]}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def files_of(target: Store | Path) -> list[Path]:
+    """The files that hold the data: a DuckDB file and its write-ahead log, or a lake's SQLite
+    catalog and its Parquet files (a PostgreSQL catalog is not a file)."""
+    store = as_store(target)
+    if not store.lake:
+        return [p for p in (store.path, store.path.with_name(store.path.name + ".wal")) if p.exists()]
+    files = [Path(store.catalog.split(":", 1)[1])] if store.catalog.startswith("sqlite:") else []
+    if "://" not in store.data_path:
+        files += [p for p in Path(store.data_path).rglob("*") if p.is_file()]
+    return [p for p in files if p.exists()]
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
     """Fold the write-ahead log into the database file, which is then complete on its own.
-    Writers skip this on close (it rewrites the primary-key indexes); a run does it once, at its end."""
-    con.execute("CHECKPOINT")
+    Writers skip this on close (it rewrites the primary-key indexes); a run does it once, at its
+    end. A lake has no log to fold: nothing to do."""
+    if con.execute("SELECT current_database()").fetchone()[0] != LAKE:
+        con.execute("CHECKPOINT")
 
 
-def checkpoint_file(path: Path, *, lock_timeout: float = 30.0) -> None:
-    """Checkpoint the database at `path` (for commands that wrote and are done)."""
-    with opened(path, lock_timeout=lock_timeout) as con:
-        checkpoint(con)
+def checkpoint_file(target: Store | Path, *, lock_timeout: float = 30.0) -> None:
+    """Checkpoint the store (for commands that wrote and are done)."""
+    if not as_store(target).lake:
+        with opened(target, lock_timeout=lock_timeout) as con:
+            checkpoint(con)
 
 
-def backup(path: Path, out: Path, *, lock_timeout: float = 30.0) -> int:
-    """A consistent copy of the database in one file at `out`; returns its size in bytes.
+def backup(target: Store | Path, out: Path, *, lock_timeout: float = 30.0) -> int:
+    """A consistent copy of the DuckDB file in one file at `out`; returns its size in bytes.
 
     The writer's lock is held for the checkpoint and the copy, so no write lands half-way; a run
     that wants the file meanwhile waits, or stages its batches as usual, and loses nothing."""
     import shutil
 
+    store = as_store(target)
+    if store.lake:
+        raise ValueError("a DuckLake is backed up as its catalog database (pg_dump, or a copy of the SQLite "
+                         "file) together with its data path; `backup` copies a DuckDB file")
+    path = store.path
     if not path.exists():
         raise DatabaseMissing(f"database {path} does not exist yet; run `newswatch run` first")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -147,13 +169,18 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def seal(con: duckdb.DuckDBPyConnection) -> None:
+def seal(con: duckdb.DuckDBPyConnection, target: Store | Path | str | None = None) -> None:
     """Make a read-only connection safe for a user's SQL: the full-text search functions stay
     available, but nothing is installed or loaded, no file is read or written outside the
-    database, and the settings cannot be changed back."""
+    database (a lake: its catalog and data path), and the settings cannot be changed back."""
     from storage import search
 
     search.load(con)
+    store = as_store(target) if target is not None else None
+    if store is not None and store.lake:
+        con.execute("SET allowed_directories = ?", [[store.data_path.rstrip("/") + "/"]])
+        if store.catalog.startswith("sqlite:"):
+            con.execute("SET allowed_paths = ?", [[store.catalog.split(":", 1)[1]]])
     for setting in ("autoinstall_known_extensions = false", "autoload_known_extensions = false",
                     "enable_external_access = false", "lock_configuration = true"):
         con.execute(f"SET {setting}")
@@ -179,6 +206,19 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table | Seque
         con.unregister(name)
 
 
+def merge(con: duckdb.DuckDBPyConnection, table: str, source: str, keys: Sequence[str],
+          update: dict[str, str] | Sequence[str] = ()) -> None:
+    """Upsert the rows of `source` into `table` by `keys`: rows already there get the `update`
+    columns (a list takes the source's values; a dict maps a column to an expression over `src`
+    and the table), the others are inserted. MERGE INTO, because DuckLake has no keys for
+    INSERT ... ON CONFLICT; a DuckDB file runs it the same."""
+    sets = update if isinstance(update, dict) else {c: f"src.{c}" for c in update}
+    on = " AND ".join(f"{table}.{k} = src.{k}" for k in keys)
+    matched = f" WHEN MATCHED THEN UPDATE SET {', '.join(f'{c} = {e}' for c, e in sets.items())}" if sets else ""
+    con.execute(f"MERGE INTO {table} USING (SELECT * FROM {source}) AS src ON {on}{matched} "
+                "WHEN NOT MATCHED THEN INSERT BY NAME")
+
+
 def migration_files() -> list[tuple[str, str]]:
     """Named migrations in order: (name, SQL)."""
     folder = resources.files("storage") / "migrations"
@@ -186,21 +226,29 @@ def migration_files() -> list[tuple[str, str]]:
     return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not yet recorded; each in its own transaction. Returns the names applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
-    )
+def migrate(con: duckdb.DuckDBPyConnection, lake: bool = False) -> list[str]:
+    """Apply the migrations not yet recorded; each in its own transaction. Returns the names applied.
+    On a lake the same migrations run without their key constraints (`without_keys`)."""
+    ddl = without_keys if lake else (lambda sql: sql)
+    con.execute(ddl("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, "
+                    "applied_at TIMESTAMPTZ NOT NULL)"))
     done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
     for name, sql in migration_files():
         if name in done:
             continue
         with transaction(con):
-            con.execute(sql)
+            con.execute(ddl(sql))
             con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, datetime.now(timezone.utc)])
         applied.append(name)
     return applied
+
+
+def without_keys(sql: str) -> str:
+    """The DDL for DuckLake, which has no PRIMARY KEY or UNIQUE constraints: key columns stay
+    NOT NULL, and uniqueness is kept by the writers (MERGE by key, lookups before inserts)."""
+    sql = re.sub(r",\s*PRIMARY KEY\s*\([^)]*\)", "", sql)
+    return re.sub(r"\s+(?:PRIMARY KEY|UNIQUE)\b", " NOT NULL", sql)
 
 
 def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from storage.db import dict_rows, registered, transaction
+from storage.db import dict_rows, merge, registered, transaction
 
 
 # A report's strike day: its own, else its publication day, else (live news only) the day it was
@@ -71,9 +71,11 @@ def save_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]]
         con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
         for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
             if rows:
-                conflict = " ON CONFLICT DO NOTHING" if table == "event_articles" else ""
                 with registered(con, "batch", rows):
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch{conflict}")
+                    if table == "event_articles":  # a report already in the event stays as it joined
+                        merge(con, table, "batch", ["attack_id"])
+                    else:
+                        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
 
 
 def drop_orphan_events(con: duckdb.DuckDBPyConnection) -> int:
@@ -105,7 +107,7 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: Sequence[dict[str, Any
     fresh = [a for a in alerts if a["alert_key"] not in existing]
     if fresh:
         with registered(con, "alert_batch", fresh):
-            con.execute("INSERT INTO alerts BY NAME SELECT * FROM alert_batch ON CONFLICT (alert_key) DO NOTHING")
+            merge(con, "alerts", "alert_batch", ["alert_key"])
     return fresh
 
 
@@ -125,11 +127,10 @@ def record_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, A
     """Store delivery attempts and mark alerts delivered once every channel has them."""
     if rows:
         with registered(con, "delivery_batch", rows):
-            con.execute(
-                "INSERT INTO alert_deliveries BY NAME SELECT * FROM delivery_batch ON CONFLICT (alert_key, channel_id) "
-                "DO UPDATE SET status = excluded.status, attempts = alert_deliveries.attempts + 1, "
-                "last_error = excluded.last_error, last_attempt = excluded.last_attempt, "
-                "delivered_at = coalesce(alert_deliveries.delivered_at, excluded.delivered_at)")
+            merge(con, "alert_deliveries", "delivery_batch", ["alert_key", "channel_id"], {
+                "status": "src.status", "attempts": "alert_deliveries.attempts + 1", "last_error": "src.last_error",
+                "last_attempt": "src.last_attempt",
+                "delivered_at": "coalesce(alert_deliveries.delivered_at, src.delivered_at)"})
     if channel_ids:
         con.execute(
             "UPDATE alerts SET status = 'delivered', delivered_at = ? WHERE status = 'pending' AND "

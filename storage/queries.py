@@ -53,7 +53,8 @@ def launches(con: duckdb.DuckDBPyConnection, by: str, start: date, category: str
 
 
 def relations(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                      "WHERE table_catalog = current_database()").fetchall()}
 
 
 def export(con: duckdb.DuckDBPyConnection, relation: str, out_file: Path,

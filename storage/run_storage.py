@@ -17,7 +17,8 @@ import duckdb
 
 from extractors.types import Article, Facts
 from storage import articles, runs, search, staging
-from storage.db import DatabaseBusy, arrow, checkpoint, connect, opened
+from storage.backends import Store, as_store
+from storage.db import DatabaseBusy, DatabaseMissing, arrow, checkpoint, connect, opened, write
 from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState, StorageFailed
 
 T = TypeVar("T")
@@ -30,9 +31,9 @@ class RunStorage:
     get before the run rebuilds the index.
     """
 
-    def __init__(self, database: Path, run_id: str, now: Callable[[], datetime], *,
+    def __init__(self, store: Store | Path, run_id: str, now: Callable[[], datetime], *,
                  lock_timeout: float = 30.0, reindex_minutes: float = 60.0):
-        self.database = database
+        self.target = as_store(store)
         self.run_id = run_id
         self.now = now
         self.lock_timeout = lock_timeout
@@ -40,7 +41,7 @@ class RunStorage:
         self.staged = False
         self.batches = 0
         self.merged = BatchCounts()
-        self.folder = staging.staging_dir(database)
+        self.folder = staging.staging_dir(self.target)
 
     def _write(self, step: Callable[[duckdb.DuckDBPyConnection], T]) -> tuple[bool, T | None]:
         """Run `step` on the database unless the run is staged or the database stays busy
@@ -48,8 +49,7 @@ class RunStorage:
         if self.staged:
             return False, None
         try:
-            with opened(self.database, lock_timeout=self.lock_timeout) as con:
-                return True, step(con)
+            return True, write(self.target, step, lock_timeout=self.lock_timeout)
         except DatabaseBusy:
             self.staged = True
             return False, None
@@ -86,11 +86,9 @@ class RunStorage:
 
     def _read(self, query: Callable[[duckdb.DuckDBPyConnection], T], default: T) -> T:
         """A read-only look, possible while only readers hold the file; else `default`."""
-        if not self.database.exists():
-            return default
         try:
-            con = connect(self.database, read_only=True, lock_timeout=1)
-        except DatabaseBusy:
+            con = connect(self.target, read_only=True, lock_timeout=1)
+        except (DatabaseBusy, DatabaseMissing):
             return default
         try:
             return query(con)
@@ -128,7 +126,7 @@ class RunStorage:
         if self.staged:
             return False
         try:
-            with opened(self.database, lock_timeout=min(self.lock_timeout, 5)) as con:
+            with opened(self.target, lock_timeout=min(self.lock_timeout, 5)) as con:
                 runs.record_errors(con, [ErrorRecord("storage", reason, ErrorClass.TERMINAL)], self.run_id, self.now())
                 runs.finish_run(con, self.run_id, self.now(), "failed", counts, failure=reason)
             return True

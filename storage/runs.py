@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from storage.db import dict_rows, registered
+from storage.db import dict_rows, merge, registered
 from storage.records import ErrorRecord, SourceState
 
 RUN_COUNTS = ("feeds_ok", "feeds_not_modified", "feeds_failed", "articles_new", "articles_updated",
@@ -26,9 +26,8 @@ def save_sources(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) 
     if not states:
         return
     rows = [{**asdict(s), "tags": list(s.tags)} for s in states]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in rows[0] if c != "source_id")
     with registered(con, "source_batch", rows):
-        con.execute(f"INSERT INTO sources BY NAME SELECT * FROM source_batch ON CONFLICT (source_id) DO UPDATE SET {updates}")
+        merge(con, "sources", "source_batch", ["source_id"], [c for c in rows[0] if c != "source_id"])
 
 
 def error_rows(errors: Sequence[ErrorRecord], run_id: str, now: datetime, prefix: str = "") -> list[dict[str, Any]]:
@@ -51,14 +50,13 @@ def record_errors(con: duckdb.DuckDBPyConnection, errors: Sequence[ErrorRecord],
 def insert_error_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
     """Errors that already carry their ids (staged ones too); existing ids are kept."""
     with registered(con, "error_rows", rows):
-        con.execute("INSERT INTO errors BY NAME SELECT * FROM error_rows ON CONFLICT (error_id) DO NOTHING")
+        merge(con, "errors", "error_rows", ["error_id"])
 
 
 def upsert_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
     """A whole run record (from a staged run)."""
-    updates = ", ".join(f"{c} = excluded.{c}" for c in run if c != "run_id")
     with registered(con, "run_row", [run]):
-        con.execute(f"INSERT INTO runs BY NAME SELECT * FROM run_row ON CONFLICT (run_id) DO UPDATE SET {updates}")
+        merge(con, "runs", "run_row", ["run_id"], [c for c in run if c != "run_id"])
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_run_id: str | None,

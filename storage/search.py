@@ -17,15 +17,13 @@ from pathlib import Path
 
 import duckdb
 
+from storage.backends import LAKE, extension
+
 INDEX_SCHEMA = "fts_main_articles"
 
 
 def extension_path() -> Path | None:
-    try:
-        import duckdb_extension_fts
-    except ImportError:
-        return None
-    return next(Path(duckdb_extension_fts.__file__).parent.rglob("fts.duckdb_extension"), None)
+    return extension("fts")
 
 
 def load(con: duckdb.DuckDBPyConnection) -> bool:
@@ -40,9 +38,14 @@ def load(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def on_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """A DuckLake cannot hold the fts index's tables: search there is by substring."""
+    return con.execute("SELECT current_database()").fetchone()[0] == LAKE
+
+
 def rebuild_index(con: duckdb.DuckDBPyConnection, now: datetime) -> bool:
     """(Re)build the BM25 index of articles(title, text); False when fts is unavailable."""
-    if not load(con):
+    if on_lake(con) or not load(con):
         return False
     con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', "
                 "stemmer = 'porter', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
@@ -65,6 +68,8 @@ def built_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
 def index_due(con: duckdb.DuckDBPyConnection, max_age_minutes: float, now: datetime) -> bool:
     """Whether a run should (re)build the index: some article it lacks (all of them, without an
     index) was stored more than `max_age_minutes` ago. Until then search finds those by substring."""
+    if on_lake(con):
+        return False
     built = built_at(con)
     row = con.execute("SELECT min(updated_at) FROM articles" + ("" if built is None else " WHERE updated_at >= ?"),
                       [] if built is None else [built]).fetchone()

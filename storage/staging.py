@@ -21,12 +21,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from storage import articles, runs
+from storage.backends import Store
 from storage.db import DISK_ERRNOS, storage_failure
 from storage.records import BatchCounts, ErrorRecord, SourceState
 
 
-def staging_dir(database: Path) -> Path:
-    return database.with_name(database.name + ".staging")
+def staging_dir(store: Store) -> Path:
+    """`<database>.staging/` beside a DuckDB file; `_staging/` in a lake's data path."""
+    if store.lake:
+        return Path(store.data_path) / "_staging"
+    return store.path.with_name(store.path.name + ".staging")
 
 
 def _commit(folder: Path, name: str, write) -> Path:

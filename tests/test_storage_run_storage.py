@@ -52,12 +52,12 @@ def test_run_while_database_is_held_loses_nothing(server, settings_factory, hold
         holder.wait()
     # a reader lets the run look up what is stored; behind a writer it stages every entry it sees
     assert blocked.articles_staged == (2 if holder_read_only else 4) and blocked.articles_new == 0
-    assert len(pending(staging_dir(settings.database))) >= 2  # the batch and the run's feed state
+    assert len(pending(staging_dir(settings.store))) >= 2  # the batch and the run's feed state
     assert query(settings.database, "SELECT count(*) FROM articles") == [(2,)]  # nothing half-written meanwhile
 
     later = ingest(settings)
     assert later.articles_merged == 2 and later.articles_new == 0  # stored by this run, found by the earlier one
-    assert pending(staging_dir(settings.database)) == []
+    assert pending(staging_dir(settings.store)) == []
     assert query(settings.database, "SELECT count(*) FROM articles") == [(4,)]
     assert query(settings.database, "SELECT count(*) FROM weapons") == [(4,)]
     assert query(settings.database, "SELECT count(*) FROM runs WHERE status LIKE 'completed%'") == [(3,)]

@@ -43,7 +43,7 @@ def evaluate(settings: Settings, when: datetime | None = None) -> AlertSummary:
     rule_set = rules.load_rules(settings.alert_rules_file)
     window = settings.cluster_window_days
     summary = AlertSummary()
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+    with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
         rows = event_store.unclustered_reports(con)
         if not rows:
             return summary
@@ -113,7 +113,7 @@ def deliver(settings: Settings, when: datetime | None = None) -> AlertSummary:
     """Send every pending alert to the channels that do not have it yet; record each attempt."""
     targets = [channels.Channel(s.get_secret_value()) for s in settings.alert_channels]
     summary = AlertSummary()
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+    with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
         pending = event_store.pending_alerts(con)
         done = {a["alert_key"]: event_store.delivered_channels(con, a["alert_key"]) for a in pending}
     rows = []
@@ -128,6 +128,6 @@ def deliver(settings: Settings, when: datetime | None = None) -> AlertSummary:
                          "last_error": outcome.error, "last_attempt": at, "delivered_at": at if outcome.ok else None})
             summary.delivered += outcome.ok
             summary.failed += not outcome.ok
-    with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+    with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
         event_store.record_deliveries(con, rows, [c.channel_id for c in targets], when or clock.now())
     return summary

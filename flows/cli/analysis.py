@@ -41,11 +41,11 @@ def sql(
         err.print("--format must be table, csv or json")
         raise typer.Exit(2)
     try:
-        con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
+        con = connect(settings.store, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
     except (DatabaseBusy, DatabaseMissing) as exc:
         fail(exc, 3)
     try:
-        seal(con)
+        seal(con, settings.store)
         names, rows = queries.run_sql(con, query)
     except duckdb.Error as exc:
         fail(f"query failed: {str(exc).splitlines()[0]}", 1)
@@ -167,14 +167,13 @@ def search_articles(
     from storage import search
 
     if reindex:
-        from storage.db import DatabaseBusy, DatabaseMissing, opened
+        from storage.db import DatabaseBusy, DatabaseMissing, connect, opened
 
-        if not settings.database.exists():
-            fail(DatabaseMissing(f"database {settings.database} does not exist yet; run `newswatch run` first"), 3)
         try:
-            with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+            connect(settings.store, read_only=True, lock_timeout=settings.lock_timeout).close()  # it exists
+            with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
                 search.rebuild_index(con, clock.now())
-        except DatabaseBusy as exc:
+        except (DatabaseBusy, DatabaseMissing) as exc:
             fail(exc, 3)
     hits, method = read_only(settings, lambda con: search.search(con, query, limit))
     if not hits:

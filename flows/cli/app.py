@@ -72,13 +72,13 @@ def read_only(settings, query):
     from storage.db import DatabaseBusy, DatabaseMissing, connect, pending_migrations
 
     try:
-        con = connect(settings.database, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
+        con = connect(settings.store, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
     except (DatabaseBusy, DatabaseMissing) as exc:
         fail(exc, 3)
     try:
         missing = pending_migrations(con)
         if missing:
-            fail(f"database {settings.database} predates this newswatch (missing {', '.join(missing)}); "
+            fail(f"database {settings.store} predates this newswatch (missing {', '.join(missing)}); "
                   "the next `newswatch run` migrates it", 3)
         return query(con)
     finally:

@@ -90,20 +90,20 @@ def reextract(
 
     name = extractor_name(settings.spacy_model)
     try:
-        with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
             stored = articles.articles_to_reextract(con, name, everything)
         written = 0
         for i in range(0, len(stored), settings.batch_size):
             chunk = stored[i:i + settings.batch_size]
             # in the worker processes: both cores, and the per-document time and memory budget
             facts = [p.facts for p in batch.process_jobs(chunk, settings)]
-            with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+            with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
                 written += articles.replace_facts(con, list(zip(chunk, facts)), clock.now())
-        with opened(settings.database, lock_timeout=settings.lock_timeout) as con:
+        with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
             events.drop_orphan_events(con)
             search.rebuild_index(con, clock.now())
         summary = evaluate(settings)
-        checkpoint_file(settings.database, lock_timeout=settings.lock_timeout)
+        checkpoint_file(settings.store, lock_timeout=settings.lock_timeout)
     except DatabaseBusy as exc:
         fail(exc, 3)
     finally:
@@ -158,8 +158,8 @@ def status(config: ConfigOpt = None, database: DatabaseOpt = None,
     print_table(data["feeds"], "feed health")
     from storage.db import files_of
 
-    size = sum(p.stat().st_size for p in files_of(settings.database)) / 1e6  # the log holds data too
-    out.print(f"database {settings.database} ({size:.1f} MB): " +
+    size = sum(p.stat().st_size for p in files_of(settings.store)) / 1e6  # the log holds data too
+    out.print(f"database {settings.store} ({size:.1f} MB): " +
               ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
     out.print(_next_scheduled_run())
 
@@ -201,7 +201,9 @@ def backup(
     from storage.db import backup as copy_database
 
     try:
-        size = copy_database(settings.database, out_file, lock_timeout=settings.lock_timeout)
+        size = copy_database(settings.store, out_file, lock_timeout=settings.lock_timeout)
     except (DatabaseBusy, DatabaseMissing) as exc:
         fail(exc, 3)
-    out.print(f"backup of {settings.database} written to {out_file} ({size / 1e6:.1f} MB)")
+    except ValueError as exc:  # a lake: backed up with its catalog and data path
+        fail(exc, 2)
+    out.print(f"backup of {settings.store} written to {out_file} ({size / 1e6:.1f} MB)")
