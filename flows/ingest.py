@@ -21,7 +21,7 @@ from flows.cli import progress
 from flows.errors import PipelineError, error_class, is_transient, reason_of
 from flows.processing import articles, batch
 from flows.records import FeedItem, FeedPoll, FetchedPage, RunSummary
-from flows.settings import FeedSpec, Settings, load_settings
+from flows.settings import ConfigError, FeedSpec, Settings, load_settings
 from flows.sources import polling, seeds
 from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState, StorageFailed
 from storage.run_storage import RunStorage
@@ -84,22 +84,29 @@ def store_batch(storage: RunStorage, stored: list, facts: list, errors: list[Err
 
 
 @flow(name="ingest", log_prints=True)
-def ingest(settings: Settings | None = None, config_file: str | None = None, include_feeds: bool = True) -> RunSummary:
+def ingest(settings: Settings | None = None, config_file: str | None = None, include_feeds: bool = True,
+           shard: int = 0, shards: int = 1) -> RunSummary:
     """One poll cycle over the configured feeds and the seed corpus.
 
     Deployments pass `config_file` (or nothing): the settings are then read where the run
     executes, so secrets such as alert channels never travel as flow parameters.
     `include_feeds=False` ingests the seed corpus alone (the backfill deployment).
+    With `shards` > 1 this run polls only the feeds whose name hashes to `shard`, so that N runs
+    (N workers) poll disjoint feeds into one DuckLake at once; shard 0 also reads the seeds, and
+    no shard alerts: the `alerts` flow, one run at a time, clusters and alerts for all of them.
     """
     settings = settings or load_settings(Path(config_file) if config_file else None)
+    if not 0 <= shard < shards:
+        raise ConfigError(f"shard {shard} of {shards}: a shard is a number from 0 to shards - 1")
     logger = get_run_logger()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12])
     started = clock.now()
     storage = RunStorage(settings.store, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
                          reindex_minutes=settings.search_reindex_minutes)
     specs = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
+    specs = [s for s in specs if polling.in_shard(s.name, shard, shards)]
     try:
-        _cycle(settings, storage, summary, specs, started)
+        _cycle(settings, storage, summary, specs, started, seeds_too=shard == 0, alert=shards == 1)
     except StorageFailed as exc:  # a full disk, a read-only file system: recorded if it still can be
         recorded = storage.fail(str(exc), summary.counts())
         logger.error("run %s failed: %s%s", summary.run_id, exc, "" if recorded else " (could not be recorded)")
@@ -110,7 +117,8 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     return summary
 
 
-def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: list[FeedSpec], started) -> None:
+def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: list[FeedSpec], started, *,
+           seeds_too: bool = True, alert: bool = True) -> None:
     """Poll the due feeds, read the seeds, process and store the new entries, alert, finish."""
     states = storage.begin(_flow_run_id(), socket.gethostname(), os.getpid(), _process_gone)
     due = [s for s in specs if polling.is_due(states.get(s.name), started)]
@@ -118,7 +126,7 @@ def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: 
     specs = due
     summary.add(storage.merged, merged=True)
     polls, feed_errors = _poll_all(specs, states, settings, summary)
-    seeds, seed_errors = read_seed_articles(settings)
+    seeds, seed_errors = read_seed_articles(settings) if seeds_too else ([], [])
     pending = feed_errors + seed_errors
     summary.note(pending)
     items = _new_items(polls, storage, summary)
@@ -128,9 +136,9 @@ def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: 
     pending = _pipeline([seeds, *batches] if seeds else batches, settings, storage, summary, pending)
     if pending:
         summary.add(store_batch(storage, [], [], pending))
-    if not storage.staged:
+    if alert and not storage.staged:
         _alert_cycle(settings, storage, summary)
-    _finish(settings, storage, specs, states, polls, summary, started)
+    _finish(settings, storage, specs, states, polls, summary, started, seeds_too)
 
 
 def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summary: RunSummary,
@@ -291,11 +299,13 @@ def _new_seeds(seeds: list, storage: RunStorage, summary: RunSummary) -> list:
     return fresh
 
 
-def _finish(settings: Settings, storage: RunStorage, specs, states, polls, summary: RunSummary, started) -> None:
+def _finish(settings: Settings, storage: RunStorage, specs, states, polls, summary: RunSummary, started,
+            seeds_too: bool = True) -> None:
     """Feed validators are saved only now, after every batch is stored (or staged): a crash re-polls."""
     when = clock.now()
     rows = [polling.poll_state(spec, states.get(spec.name), *polls[spec.name], when) for spec in specs]
-    seeds_prior = states.get("seeds") or SourceState(source_id="seeds", kind="seeds")
-    rows.append(SourceState(**{**seeds_prior.__dict__, "url": str(settings.seeds_dir), "last_attempt": when,
-                               "last_success": when, "last_status": "ok"}))
+    if seeds_too:
+        seeds_prior = states.get("seeds") or SourceState(source_id="seeds", kind="seeds")
+        rows.append(SourceState(**{**seeds_prior.__dict__, "url": str(settings.seeds_dir), "last_attempt": when,
+                                   "last_success": when, "last_status": "ok"}))
     storage.finish(rows, summary.counts(), started, _flow_run_id())

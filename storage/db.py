@@ -3,6 +3,7 @@ readers, a bounded wait when it is busy; migrations, transactions, upserts and c
 from __future__ import annotations
 
 import errno
+import random
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -100,7 +101,7 @@ def write(target: Store | Path | str, step: Callable[[duckdb.DuckDBPyConnection]
                 raise
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(f"{store} stayed busy for {lock_timeout:g} s: {str(exc).splitlines()[0]}") from None
-            time.sleep(delay)
+            time.sleep(delay * random.uniform(0.5, 1.5))  # writers that met are not to meet again
             delay = min(delay * 2, 2.0)
 
 
@@ -156,8 +157,13 @@ def backup(target: Store | Path, out: Path, *, lock_timeout: float = 30.0) -> in
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """BEGIN ... COMMIT, or ROLLBACK when anything (even an interrupt) escapes."""
+    """BEGIN ... COMMIT, or ROLLBACK when anything (even an interrupt) escapes. Within an open
+    transaction it adds nothing: the outer one commits the whole."""
+    if id(con) in _OPEN:
+        yield
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN.add(id(con))
     try:
         yield
         con.execute("COMMIT")
@@ -167,6 +173,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         except duckdb.Error:
             pass  # the failed COMMIT ended the transaction already: the first error is the one to tell
         raise
+    finally:
+        _OPEN.discard(id(con))
+
+
+_OPEN: set[int] = set()  # connections inside `transaction`
 
 
 def seal(con: duckdb.DuckDBPyConnection, target: Store | Path | str | None = None) -> None:

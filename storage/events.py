@@ -63,10 +63,10 @@ def event_members(con: duckdb.DuckDBPyConnection, first_day: date, last_day: dat
 
 def save_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]], weapons: Sequence[dict[str, Any]],
                 members: Sequence[dict[str, Any]]) -> None:
-    """Replace the rows of the given events and add their new members, in one transaction."""
+    """Replace the rows of the given events and add their new members (inside the caller's transaction)."""
     if not events:
         return
-    with registered(con, "touched", [{"event_id": e["event_id"]} for e in events]), transaction(con):
+    with registered(con, "touched", [{"event_id": e["event_id"]} for e in events]):
         con.execute("DELETE FROM event_weapons WHERE event_id IN (SELECT event_id FROM touched)")
         con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM touched)")
         for table, rows in (("events", events), ("event_weapons", weapons), ("event_articles", members)):
@@ -125,17 +125,18 @@ def delivered_channels(con: duckdb.DuckDBPyConnection, alert_key: str) -> set[st
 def record_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]], channel_ids: Sequence[str],
                       now: datetime) -> None:
     """Store delivery attempts and mark alerts delivered once every channel has them."""
-    if rows:
-        with registered(con, "delivery_batch", rows):
-            merge(con, "alert_deliveries", "delivery_batch", ["alert_key", "channel_id"], {
-                "status": "src.status", "attempts": "alert_deliveries.attempts + 1", "last_error": "src.last_error",
-                "last_attempt": "src.last_attempt",
-                "delivered_at": "coalesce(alert_deliveries.delivered_at, src.delivered_at)"})
-    if channel_ids:
-        con.execute(
-            "UPDATE alerts SET status = 'delivered', delivered_at = ? WHERE status = 'pending' AND "
-            "(SELECT count(DISTINCT channel_id) FROM alert_deliveries d WHERE d.alert_key = alerts.alert_key "
-            " AND d.status = 'delivered' AND d.channel_id IN (SELECT unnest(?))) = ?",
-            [now, list(channel_ids), len(set(channel_ids))])
-    else:
-        con.execute("UPDATE alerts SET status = 'recorded' WHERE status = 'pending'")
+    with transaction(con):  # attempts counted once, whatever is tried again
+        if rows:
+            with registered(con, "delivery_batch", rows):
+                merge(con, "alert_deliveries", "delivery_batch", ["alert_key", "channel_id"], {
+                    "status": "src.status", "attempts": "alert_deliveries.attempts + 1", "last_error": "src.last_error",
+                    "last_attempt": "src.last_attempt",
+                    "delivered_at": "coalesce(alert_deliveries.delivered_at, src.delivered_at)"})
+        if channel_ids:
+            con.execute(
+                "UPDATE alerts SET status = 'delivered', delivered_at = ? WHERE status = 'pending' AND "
+                "(SELECT count(DISTINCT channel_id) FROM alert_deliveries d WHERE d.alert_key = alerts.alert_key "
+                " AND d.status = 'delivered' AND d.channel_id IN (SELECT unnest(?))) = ?",
+                [now, list(channel_ids), len(set(channel_ids))])
+        else:
+            con.execute("UPDATE alerts SET status = 'recorded' WHERE status = 'pending'")

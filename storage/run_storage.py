@@ -18,7 +18,7 @@ import duckdb
 from extractors.types import Article, Facts
 from storage import articles, runs, search, staging
 from storage.backends import Store, as_store
-from storage.db import DatabaseBusy, DatabaseMissing, arrow, checkpoint, connect, opened, write
+from storage.db import DatabaseBusy, DatabaseMissing, arrow, checkpoint, connect, opened, transaction, write
 from storage.records import BatchCounts, ErrorClass, ErrorRecord, SourceState, StorageFailed
 
 T = TypeVar("T")
@@ -58,15 +58,18 @@ class RunStorage:
               is_gone: Callable[[str | None, int | None, datetime], bool] | None = None) -> dict[str, SourceState]:
         """Merge earlier staged batches, mark the runs whose process `is_gone` as interrupted,
         record this run's start and process, and read the feed state."""
-        def step(con):
-            self.merged = staging.merge(con, self.folder, self.now())
-            if is_gone is not None:
-                gone = [run_id for run_id, h, p, started in runs.running_runs(con) if is_gone(h, p, started)]
-                runs.mark_interrupted(con, gone, self.now())
-            runs.start_run(con, self.run_id, self.now(), flow_run_id, host, pid)
+        def start(con):
+            with transaction(con):
+                if is_gone is not None:
+                    gone = [run_id for run_id, h, p, started in runs.running_runs(con) if is_gone(h, p, started)]
+                    runs.mark_interrupted(con, gone, self.now())
+                runs.start_run(con, self.run_id, self.now(), flow_run_id, host, pid)
             return runs.source_states(con)
 
-        done, states = self._write(step)
+        # each staged folder is merged in its own transaction, then removed: never inside another one
+        done, merged = self._write(lambda con: staging.merge(con, self.folder, self.now()))
+        self.merged = merged if done else BatchCounts()
+        done, states = self._write(start) if done else (False, None)
         return states if done else self._read(runs.source_states, {})
 
     def known(self, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
@@ -108,10 +111,11 @@ class RunStorage:
                                          "dropped_at": self.now()} for a, h, s, r in dropped])
 
         def step(con):
-            counts = articles.apply_batch(con, tables)
-            if "_dropped" in tables:
-                articles.record_dropped(con, tables["_dropped"].to_pylist())
-            runs.record_errors(con, list(errors), self.run_id, self.now())
+            with transaction(con):  # all of the batch or none of it, so that a retry counts right
+                counts = articles.apply_batch(con, tables)
+                if "_dropped" in tables:
+                    articles.record_dropped(con, tables["_dropped"].to_pylist())
+                runs.record_errors(con, list(errors), self.run_id, self.now())
             return counts
 
         done, counts = self._write(step)
@@ -139,8 +143,9 @@ class RunStorage:
         when = self.now()
 
         def step(con):
-            runs.save_sources(con, sources)
-            runs.finish_run(con, self.run_id, when, "completed", counts)
+            with transaction(con):
+                runs.save_sources(con, sources)
+                runs.finish_run(con, self.run_id, when, "completed", counts)
             if search.index_due(con, self.reindex_minutes, when):
                 search.rebuild_index(con, when)  # reads every article: at most every reindex_minutes
             checkpoint(con)  # the file is complete on its own after every run (a copy is a backup)

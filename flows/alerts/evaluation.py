@@ -14,7 +14,7 @@ from flows.alerts.clustering import Event
 from flows.records import AlertSummary
 from flows.settings import Settings
 from storage import events as event_store
-from storage.db import opened
+from storage.db import opened, transaction, write
 
 
 def _event_rows(event: Event, when: datetime) -> tuple[dict, list[dict]]:
@@ -43,10 +43,13 @@ def evaluate(settings: Settings, when: datetime | None = None) -> AlertSummary:
     rule_set = rules.load_rules(settings.alert_rules_file)
     window = settings.cluster_window_days
     summary = AlertSummary()
-    with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
+
+    def step(con) -> tuple[list[dict], int, int]:
+        """Everything from the reading to the alerts in one transaction: a lake commit that loses a
+        race is simply done again (by `write`)."""
         rows = event_store.unclustered_reports(con)
         if not rows:
-            return summary
+            return [], 0, 0
         reports = [clustering.report_of(r) for r in rows]
         days = [r.day for r in reports]
         span = timedelta(days=window + 1)
@@ -57,11 +60,14 @@ def evaluate(settings: Settings, when: datetime | None = None) -> AlertSummary:
         event_rows, weapon_rows = zip(*(_event_rows(e, when) for e in changed))
         new_members = [{"attack_id": r.attack_id, "event_id": e.event_id, "article_id": r.article_id, "joined_at": when}
                        for e in changed for r in e.reports if r in reports]
-        event_store.save_events(con, list(event_rows), [w for ws in weapon_rows for w in ws], new_members)
-        prior = event_store.alerted_severity(con, touched)
-        alerts = _alerts(changed, rule_set, prior, when, timedelta(hours=settings.alert_max_age_hours))
-        fresh = event_store.insert_alerts(con, alerts)
-    summary.reports, summary.events_touched = len(reports), len(touched)
+        with transaction(con):
+            event_store.save_events(con, list(event_rows), [w for ws in weapon_rows for w in ws], new_members)
+            prior = event_store.alerted_severity(con, touched)
+            alerts = _alerts(changed, rule_set, prior, when, timedelta(hours=settings.alert_max_age_hours))
+            fresh = event_store.insert_alerts(con, alerts)
+        return fresh, len(reports), len(touched)
+
+    fresh, summary.reports, summary.events_touched = write(settings.store, step, lock_timeout=settings.lock_timeout)
     summary.alerts_raised = [a["alert_key"] for a in fresh]
     _log(settings, fresh)
     _announce(fresh)
@@ -128,6 +134,7 @@ def deliver(settings: Settings, when: datetime | None = None) -> AlertSummary:
                          "last_error": outcome.error, "last_attempt": at, "delivered_at": at if outcome.ok else None})
             summary.delivered += outcome.ok
             summary.failed += not outcome.ok
-    with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
-        event_store.record_deliveries(con, rows, [c.channel_id for c in targets], when or clock.now())
+    write(settings.store, lambda con: event_store.record_deliveries(con, rows, [c.channel_id for c in targets],
+                                                                    when or clock.now()),
+          lock_timeout=settings.lock_timeout)
     return summary

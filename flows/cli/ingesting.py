@@ -34,9 +34,12 @@ def run(
     feeds_file: Annotated[Optional[Path], typer.Option(help="Feed list TOML (setting `feeds_file`).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    shard: Annotated[Optional[str], typer.Option(
+        help="K/N: poll only the feeds of shard K of N (0-based), for N runs at once into one DuckLake.")] = None,
 ) -> None:
     """Run one ingestion cycle (feeds and seeds -> clean -> extract -> DuckDB) and print a summary."""
     settings = settings_or_exit(config, database=database, seeds_dir=seeds_dir, feeds_file=feeds_file)
+    part, parts = _shard(shard)
     checked_or_exit(settings)
     prefect_defaults(verbose)
     from flows.cli import progress
@@ -46,7 +49,7 @@ def run(
     def work() -> None:
         try:
             with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
-                summary = ingest(settings)
+                summary = ingest(settings, shard=part, shards=parts)
         except DatabaseBusy as exc:
             fail(exc, 3)
         except StorageFailed as exc:
@@ -54,6 +57,16 @@ def run(
         _print_summary(summary)
 
     in_own_process_group(work)
+
+
+def _shard(value: str | None) -> tuple[int, int]:
+    """`K/N` as (K, N); exit 2 when it is not one."""
+    if value is None:
+        return 0, 1
+    part, _, parts = value.partition("/")
+    if not (part.isdigit() and parts.isdigit() and 0 <= int(part) < int(parts)):
+        fail(f"--shard {value!r}: K/N with 0 <= K < N, e.g. --shard 0/4", 2)
+    return int(part), int(parts)
 
 
 def _print_summary(summary) -> None:

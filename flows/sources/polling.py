@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 from collections.abc import Sequence
@@ -103,6 +104,11 @@ def poll_state(spec: FeedSpec, prior: SourceState | None, poll: FeedPoll | None,
     return replace(base, last_status="error", last_http_status=error.status if error else None,
                    last_error=error.reason if error else "unknown error", consecutive_errors=errors,
                    next_poll=when + backoff)
+
+
+def in_shard(name: str, shard: int, shards: int) -> bool:
+    """Whether a feed belongs to `shard` of `shards`: its name hashed, the same on every machine."""
+    return shards <= 1 or int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % shards == shard
 
 
 def is_due(state: SourceState | None, when: datetime) -> bool:
