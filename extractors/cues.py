@@ -1,0 +1,78 @@
+"""Sentence cues shared by the attack rules: what kind of sentence a count or a verb stands in.
+
+  SentenceInfo      a sentence with its text and two flags: a period total ("in October",
+                    "since the start of the war") and an attack context ("struck", "shot down")
+  PAST_COUNT        a figure of an earlier event ("the previous record was 355", "last year")
+  NON_EVENT         anniversaries, production, drills, sanctions, sport, forecasts
+  HISTORY, TIMEISH  references to past events; the recent time cues of a report
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from extractors import lexicon
+from extractors.pipeline import TIME_CUES, sents_of, span_text
+
+PLACE_LABELS = {"PLACE", "REGION"}
+SIDE_LABELS = {"COUNTRY", "DEMONYM", "ACTOR"}
+WEAPON_WORDS = re.compile(r"\b(" + "|".join(sorted(lexicon.WEAPON_HEADS)) + r")\b", re.IGNORECASE)
+# A count that belongs to an earlier event than the one reported ("the earlier record was 355").
+PAST_COUNT = re.compile(r"\b(earlier record|previous record|the record (?:was|of)|reminiscent of|last (?:month|year|week)|"
+                        r"(?:early|late|mid-?)\s*(?:january|february|march|april|may|june|july|august|september|"
+                        r"october|november|december)|a year ago|since the start|in 20\d\d)\b", re.IGNORECASE)
+PERIOD_TOTAL = re.compile(
+    r"\b(in|during|throughout|over|for|since the (?:start|beginning) of|so far (?:in|this))\s+(?:the\s+)?"
+    r"(?:(?:month|week|year) of\s+)?((?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)(?!\s+\d{1,2}\b)|20\d\d|the (?:past|last) (?:month|week|year|\d+ (?:days|weeks|months))|"
+    r"(?:this|last|the previous) (?:month|week|year)|the war|the full-scale invasion)\b|"
+    r"\b(per (?:day|night|month|week)|a month|monthly|weekly|annual(?:ly)?|this year|last year|since 20\d\d|in 20\d\d|"
+    r"since (?:february|the start)|record (?:month|year)|in total this|so far this)\b",
+    re.IGNORECASE,
+)
+NON_EVENT = re.compile(
+    r"\b(anniversary|commemorat|memorial|remember|years? ago|(?:two|three|four|five|ten|\d+) years (?:on|after|since)|produc(?:e|ed|es|tion)\b|manufactur|factory output|"
+    r"exercise|drills?\b|war ?games|sanction|stockpile|forecast|could soon|expected to|would be able|"
+    r"tournament|match(?:es)?\b|championship|football|film|documentary|oscar|award)\w*",
+    re.IGNORECASE,
+)
+ATTACK_WORDS = re.compile(
+    r"\b(attack(?:ed|s|ing)?|strike[sd]?|struck|striking|barrage|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|"
+    r"hit|hits|target(?:ed|ing)|launched|fired|pounded|raid|assault|explosions?|blasts?|shot down|"
+    r"intercepted|downed|air defen[cs]e)\b",
+    re.IGNORECASE,
+)
+DAMAGE_WORDS = re.compile(r"\b(damag|destroy|hit|struck|fire broke|debris|killed|injur|wound|dead|died|deaths?\b|hurt|"
+                          r"casualt|explosion|blast|attack|strike|shell|target|fell|impact|air defen[cs]es? (?:were|was) "
+                          r"(?:in action|active|working))\w*", re.IGNORECASE)
+HISTORY = re.compile(r"\b(since (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday), when|years? ago|"
+                     r"months? ago|in 20\d\d|last (?:year|month))\b", re.IGNORECASE)
+DAMAGE_ONLY = re.compile(r"\b(were|was|been|got)\s+(?:\w+\s+)?(damaged|destroyed|hit|struck|killed|injured|wounded)\b|"
+                         r"\b(deprived of|without (?:power|electricity|water|heat)|power outages?)\b", re.IGNORECASE)
+
+
+@dataclass
+class SentenceInfo:
+    index: int
+    span: Span
+    text: str
+    total_context: bool
+    attack_context: bool
+
+
+def sentence_infos(doc: Doc) -> list[SentenceInfo]:
+    out = []
+    for n, sent in enumerate(sents_of(doc)):
+        text = span_text(sent)
+        out.append(SentenceInfo(n, sent, text, bool(PERIOD_TOTAL.search(text)), bool(ATTACK_WORDS.search(text))))
+    return out
+
+
+TIMEISH = re.compile(r"\b(overnight|last night|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
+
+
+def pipeline_time(text: str) -> bool:
+    return bool(TIME_CUES.search(text))
+

@@ -1,0 +1,106 @@
+"""Places of an attack: named places where it landed, folded and geocoded, and the regions count.
+
+  place_of        a PLACE or REGION entity as a geocoded Place ("Kharkiv region", "Odessa" -> Odesa)
+  attack_places   places in the attack sentences, not launch sites, not capitals speaking for a
+                  government, in the target country
+  regions_count   "targeting 12 regions", "nine regions were affected"
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span
+
+from extractors import gazetteer
+from extractors.casualties import NUMWORD
+from extractors.cues import PLACE_LABELS, SentenceInfo
+from extractors.numbers import parse_number
+from extractors.pipeline import ents_of, span_text
+from extractors.types import Evidence, Place
+
+FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$", re.IGNORECASE)
+
+REGIONS_RE = re.compile(rf"\b{NUMWORD}\s+(?:\w+\s+)?(?:regions|oblasts|provinces)\b", re.IGNORECASE)
+
+
+def regions_count(sents: list[SentenceInfo]) -> tuple[int, SentenceInfo, re.Match] | None:
+    for info in sents:
+        if not info.attack_context and "region" not in info.text.lower():
+            continue
+        for m in REGIONS_RE.finditer(info.text):
+            value = parse_number(m.group(1))
+            if value and value < 60 and not info.total_context:
+                return value, info, m
+    return None
+
+
+
+DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+              "frontline", "border", "occupied", "other", "several", "many", "neighbouring", "neighboring"}
+
+
+def place_of(ent: Span, sentence: int) -> Place | None:
+    text = span_text(ent)
+    ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
+    if ent.label_ == "REGION":
+        stem = " ".join(text.split()[:-1]).replace(" - ", "-").replace(" -", "-")
+        if gazetteer.country_of_name(stem) or stem.lower() in DIRECTIONS:
+            return None  # "Ukrainian regions", "Russian region": not a named region
+        stem_name = gazetteer.fold_variant(stem)
+        rec = gazetteer.lookup(stem)
+        suffix = text.split()[-1].lower().rstrip("s")
+        name = f"{stem_name} {'Oblast' if suffix == 'oblast' else suffix}"
+        if rec:
+            return Place(text, name, "region", rec.country, rec.latitude, rec.longitude, "region", ev)
+        return Place(text, name, "region", None, None, None, "unknown", ev)
+    rec = gazetteer.lookup(text)
+    name = gazetteer.fold_variant(text)  # the spelling as written, folded; a renamed city keeps its name
+    if rec is None:
+        return Place(text, name, "unknown", None, None, None, "unknown", replace(ev, rule="preposition_cue", confidence=0.5))
+    precision = {"city": "exact", "region": "region", "sea": "region"}.get(rec.admin_level, "unknown")
+    return Place(text, name, rec.admin_level, rec.country, rec.latitude, rec.longitude, precision, ev)
+
+
+NAME_PREFIX_OK = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+                  "Greater", "New", "Upper", "Lower", "Old", "Mayor", "Governor", "Kyiv", "Ukraine", "Ukraine's"}
+
+
+def in_name(doc: Doc, ent: Span) -> bool:
+    """A place that is part of a longer name: "Shakhtar Donetsk", "Dynamo Kyiv"."""
+    if ent.start == 0 or ent.label_ != "PLACE":
+        return False
+    prev = doc[ent.start - 1]
+    return prev.is_title and prev.is_alpha and not prev.ent_type_ and not prev.is_sent_start \
+        and prev.text not in NAME_PREFIX_OK
+
+
+def _speaks(doc: Doc, ent: Span) -> bool:
+    """A capital standing for its government: "Moscow said", "Kyiv's forces"."""
+    if span_text(ent) not in gazetteer.CAPITALS:
+        return False
+    nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    return nxt in {"said", "says", "claimed", "denied", "has", "had", "is", "was", "would", "will", "'s", "’s",
+                   "called", "accused", "launched", "responded", "carried", "struck", "hit", "fired", "attacked"}
+
+
+def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int], target: str | None) -> list[Place]:
+    """Places named where the attack landed: in attack sentences, not launch sites, in the target country."""
+    out: list[Place] = []
+    for info in sents:
+        if info.index not in attack_sentences:
+            continue
+        for ent in ents_of(info.span):
+            if ent.label_ not in PLACE_LABELS or ent.text in gazetteer.CAPITALS and ent.text not in ("Kyiv", "Kiev", "Beirut"):
+                if ent.label_ not in PLACE_LABELS:
+                    continue
+            before = doc[max(info.span.start, ent.start - 3):ent.start].text
+            if FROM_PLACE.search(before + " "):
+                continue
+            place = place_of(ent, info.index)
+            if place is None or _speaks(doc, ent) or in_name(doc, ent):
+                continue
+            if target and place.country and place.country != target and place.admin_level != "sea":
+                continue
+            out.append(place)
+    return out
