@@ -70,7 +70,7 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
                 or lexicon.SERVICE_CONTEXT.search(info.text) and lexicon.matching_keys(info.text, lexicon.SERVICE_WORDS):
             main.sentences.add(info.index)
     attacks = []
-    for n, wave in enumerate(waves.values()):
+    for wave in waves.values():
         weapons = combine_weapons(wave.mentions)
         if not weapons and wave is not main:
             continue

@@ -57,7 +57,7 @@ WAR_TOLL = re.compile(r"\b(the (?:war|conflict|invasion|fighting) (?:has|had)|si
 CHILDREN = re.compile(r"\b(child|children|kids?|teenagers?|boy|girl|infant|baby|minors?)\b", re.IGNORECASE)
 
 
-def casualties(sents: list[SentenceInfo], base_offset: int = 0) -> list[Casualty]:
+def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
     out: list[Casualty] = []
     for info in sents:
         if not CASUALTY_CUE.search(info.text):
@@ -70,7 +70,7 @@ def casualties(sents: list[SentenceInfo], base_offset: int = 0) -> list[Casualty
                     value = 1 if m.group(1).lower() == "another" else parse_number(m.group(1))
                     if value is None or value > 100_000:
                         continue
-                    if _is_year_or_time(info.text, m) or _toll_kind_mismatch(m.group(0), kind):
+                    if _is_year(m) or _toll_kind_mismatch(m.group(0), kind):
                         continue
                     qual = qualifier_of(info.text[: m.start(1)])
                     children = bool(CHILDREN.search(info.text)) or None
@@ -94,7 +94,7 @@ def casualties(sents: list[SentenceInfo], base_offset: int = 0) -> list[Casualty
 
 
 
-def _is_year_or_time(text: str, m: re.Match) -> bool:
+def _is_year(m: re.Match) -> bool:
     raw = m.group(1)
     return raw.isdigit() and len(raw) == 4 and raw.startswith(("19", "20"))
 

@@ -41,7 +41,6 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
     """(attacker, target) named in one sentence, from verbs and possessives around country names."""
     attacker = target = None
     for country, i, label in sides_in(sent):
-        after = doc[i:sent.end].text
         ent_end = next((e.end for e in ents_of(sent) if e.start == i), i + 1)
         rest = doc[ent_end:min(sent.end, ent_end + 6)].text
         before = doc[max(sent.start, i - 3):i].text.lower()
@@ -58,7 +57,6 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
                 r"airstrikes?|warplanes|jets|aircraft|planes|bombers|artillery|navy|shells|bombs|raids?|attack drones)",
                 rest, re.IGNORECASE)):
             attacker = attacker or country
-        del after
     return attacker, target
 
 

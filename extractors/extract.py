@@ -66,10 +66,9 @@ def shared_extractor(model: str = "blank") -> Extractor:
 
 
 def _text_of(d: Document) -> str:
-    text = d.text[:MAX_CHARS]
-    if d.title and not text.startswith(d.title):
-        return text  # title is kept apart so that spans index the stored text
-    return text
+    """The text facts are read from: the stored text itself (the title is kept apart so that
+    evidence spans index `articles.text`), cut at MAX_CHARS."""
+    return d.text[:MAX_CHARS]
 
 
 def persons(doc: Doc) -> list[Entity]:

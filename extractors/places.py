@@ -91,9 +91,8 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
         if info.index not in attack_sentences:
             continue
         for ent in ents_of(info.span):
-            if ent.label_ not in PLACE_LABELS or ent.text in gazetteer.CAPITALS and ent.text not in ("Kyiv", "Kiev", "Beirut"):
-                if ent.label_ not in PLACE_LABELS:
-                    continue
+            if ent.label_ not in PLACE_LABELS:
+                continue
             before = doc[max(info.span.start, ent.start - 3):ent.start].text
             if FROM_PLACE.search(before + " "):
                 continue

@@ -190,8 +190,6 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     mixed = len(after_head) == 2 and after_head[0].lower_ in ("and", "or") and (
         after_head[1].lower_ in lexicon.WEAPON_HEADS or after_head[1].lower_ in lexicon.CATEGORY_MODIFIERS)
     phrase_start = num_start if value is not None else (mods[0].i if mods else start)
-    if value is None and doc[j].lower_ in ("all",) if j >= sent.start else False:
-        value = None
     mention = Mention(category, model, None, None, None, doc[phrase_start].idx,
                       head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy,
                       generic_total=mixed)
@@ -200,7 +198,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
         if not info.attack_context or NON_EVENT.search(info.text) or (model is None and side is None and not vague):
             return None
         mention.rule = "weapon_named"
-        return _assign_named(mention, info)
+        return mention
     return _assign_role(doc, info, mention, value, num_start, head_tok.i)
 
 
@@ -249,10 +247,6 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
     return out
 
 
-def _assign_named(mention: Mention, info: SentenceInfo) -> Mention:
-    return mention
-
-
 def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start: int, head_i: int) -> Mention:
     sent = info.span
     before = doc[max(sent.start, num_start - 4):num_start]
@@ -277,7 +271,7 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
         m.launched, m.launched_qualifier, m.intercepted = value, "exact", value
         m.rule = "all_intercepted"
         return m
-    role = _role(before_sent, after_text, info.text)
+    role = _role(before_sent, after_text)
     if role == "lost" or m.decoy:
         m.decoy = True
         return m
@@ -292,8 +286,6 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
         m.intercepted = value
     elif role == "launched":
         m.launched, m.launched_qualifier = value, qualifier
-    else:
-        return m
     return m
 
 
@@ -311,7 +303,7 @@ def _pair_before(doc: Doc, num_start: int, floor: int) -> tuple[int, int] | None
     return None
 
 
-def _role(before: str, after: str, sentence: str) -> str | None:
+def _role(before: str, after: str) -> str | None:
     """launched | intercepted | lost | None from the verbs nearest to the count."""
     near_after = after[:80]
     near_before = before[-90:]
