@@ -18,7 +18,8 @@ from extractors.pipeline import TIME_CUES, sents_of, span_text
 
 PLACE_LABELS = {"PLACE", "REGION"}
 SIDE_LABELS = {"COUNTRY", "DEMONYM", "ACTOR"}
-WEAPON_WORDS = re.compile(r"\b(" + "|".join(sorted(lexicon.WEAPON_HEADS)) + r")\b", re.IGNORECASE)
+WEAPON_WORDS = re.compile(r"\b(" + "|".join(sorted(lexicon.WEAPON_HEADS) + ["unmanned", "uncrewed"]) + r")\b",
+                          re.IGNORECASE)
 # A count that belongs to an earlier event than the one reported ("the earlier record was 355").
 PAST_COUNT = re.compile(r"\b(earlier record|previous record|the record (?:was|of)|reminiscent of|last (?:month|year|week)|"
                         r"(?:early|late|mid-?)\s*(?:january|february|march|april|may|june|july|august|september|"

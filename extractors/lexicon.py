@@ -58,7 +58,7 @@ DECOY_WORDS = frozenset({"decoy", "decoys", "imitation", "imitator", "dummy", "s
 INTERCEPT_WORDS = re.compile(
     r"\b(shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|intercept(?:ed|ing|s|ion)?|"
     r"destroy(?:ed|ing|s)?|neutrali[sz](?:ed|ing)|suppressed|repelled|brought\s+down|taken\s+down|"
-    r"knocked\s+out|were\s+downed|was\s+downed)\b",
+    r"knocked\s+out|were\s+downed|was\s+downed|eliminated)\b",
     re.IGNORECASE,
 )
 LAUNCH_WORDS = re.compile(
@@ -68,8 +68,15 @@ LAUNCH_WORDS = re.compile(
     r"were\s+detected|tracked)\b",
     re.IGNORECASE,
 )
-NOT_INTERCEPTED = re.compile(r"\b(not\s+(?:been\s+)?(?:intercepted|shot\s+down|downed)|hit\s+(?:their\s+)?targets?|"
-                             r"struck\s+(?:their\s+)?targets?|got\s+through|evaded)\b", re.IGNORECASE)
+# An interception that failed: "could not be intercepted", "an attempt to intercept it was unsuccessful".
+NOT_INTERCEPTED = re.compile(
+    r"\b(not\s+(?:been\s+)?(?:intercepted|shot\s+down|downed)|could\s+not\s+(?:be\s+)?(?:intercept(?:ed)?|shot\s+down)|"
+    r"fail(?:ed|ing|s)?\s+to\s+(?:intercept|shoot)|(?:attempts?|efforts?|bids?)\s+to\s+intercept\b.{0,120}?\b(?:unsuccessful|failed)|"
+    r"evad(?:ed|ing)\s+(?:\w+\s+)?(?:interception|air\s+defen[cs]es?|defen[cs]es)|hit\s+(?:their\s+)?targets?|"
+    r"struck\s+(?:their\s+)?targets?|got\s+through|evaded)", re.IGNORECASE)
+# Verbs whose subject is the weapon arriving: "five drones struck the terminal", "a bomb hit a shop".
+HIT_WORDS = re.compile(r"\b(hit|hits|struck|strikes|slammed|smashed|crashed|landed|fell|exploded|impacted|damaged|"
+                       r"destroyed|targeted|attacked|killed|injured|wounded)\b", re.IGNORECASE)
 LOST_WORDS = re.compile(r"\b(jamm(?:ed|ing)|electronic(?:ally)?|locationally\s+lost|lost\s+(?:track|from\s+radar)|"
                         r"lost|disappeared|suppressed\s+by\s+electronic|forced\s+down|redirected|went\s+astray|"
                         r"failed\s+to\s+reach)\b", re.IGNORECASE)

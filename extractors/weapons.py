@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
-from extractors.cues import NON_EVENT, PAST_COUNT, PLACE_LABELS, WEAPON_WORDS, SentenceInfo
+from extractors.cues import HISTORY, NON_EVENT, PAST_COUNT, PERIOD_TOTAL, PLACE_LABELS, WEAPON_WORDS, SentenceInfo
 from extractors.numbers import parse_number, qualifier_of
 from extractors.pipeline import all_ents
 
@@ -29,8 +29,15 @@ NOT_WEAPON_HEAD_NEXT = {"attack", "attacks", "strike", "strikes", "operator", "o
                         "production", "factory", "factories", "plant", "sites", "site", "debris", "wreckage",
                         "fragments", "threat", "alert", "alerts", "warning", "warnings", "manufacturer",
                         "program", "programme", "industry", "components", "parts", "wave", "waves", "launchers",
-                        "systems", "defence", "defense", "carrier", "carriers", "boat", "boats"}
+                        "systems", "defence", "defense", "carrier", "carriers", "launcher", "pilot", "pilots",
+                        "footage", "sighting", "sightings", "shelter", "shelters", "interceptor", "interceptors",
+                        "campaign", "campaigns", "programs", "programmes", "capabilities", "technology"}
 NUMBER_WORDS_EXTRA = {"both": 2}
+# "unmanned surface vehicles", "uncrewed aerial vehicle", "sea drone boats": a drone by its description
+DEFENSIVE = re.compile(r"\banti\s*-?\s*(?!ship|radar)\w|\binterceptor\b|\bsurface\s*-\s*to\s*-\s*air\b", re.IGNORECASE)
+CRAFT_NOUNS = {"vehicle", "vehicles", "vessel", "vessels", "boat", "boats", "craft", "aircraft"}
+UNMANNED = {"unmanned", "uncrewed", "pilotless", "drone", "robotic"}
+SINGULAR_WORDS = {"a", "an", "single", "lone"}
 
 
 @dataclass
@@ -47,8 +54,12 @@ class Mention:
     sentence: int
     rule: str
     side: str | None = None
-    decoy: bool = False
+    decoy: bool = False  # not in this attack's tally: a decoy, a jammed or lost drone, an earlier event's figure
     generic_total: bool = False
+    place: str | None = None  # the place a count is tied to ("15 drones over Kursk region")
+    singular: bool = False  # "a guided bomb", "one missile": a hit or a failed interception still counts 1
+    article: bool = False  # "a guided bomb": counts 1 only when it is the whole event
+    role: str | None = None  # launched | intercepted | hit | failed | lost, from the count's own clause
 
 
 
@@ -107,11 +118,14 @@ def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
                 i += 1
                 continue
             h_end, category, model = head
-            mention = _mention(doc, info, i, h_end, category, model, model_ents)
+            prev = next((o for o in reversed(out) if o.sentence == info.index and o.role), None)
+            mention = _mention(doc, info, i, h_end, category, model, model_ents, prev)
             if mention is not None:
                 out.append(mention)
             i = h_end
-    return sorted(out + headless_intercepts(sents, out), key=lambda m: m.start)
+    mentions = sorted(out + headless_intercepts(sents, out), key=lambda m: m.start)
+    _whole_event_singulars(mentions, sents)
+    return mentions
 
 
 def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
@@ -138,16 +152,26 @@ def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
         if model is None:
             return None
         return nxt, model[1], model[0]
+    if token.lower_ in CRAFT_NOUNS and _unmanned_before(doc, i):
+        return i + 1, "drone", None
     head = _head_category(token)
     if head is None:
         return None
+    if i + 1 < end and doc[i + 1].lower_ in CRAFT_NOUNS and head[0] == "drone":
+        return i + 2, "drone", None  # "a drone boat"
     if i + 1 < end and doc[i + 1].lower_ in NOT_WEAPON_HEAD_NEXT:
         return None  # "three drone attacks", "drone production": the weapon word is a modifier
     return i + 1, None, None
 
 
+def _unmanned_before(doc: Doc, i: int) -> bool:
+    """"unmanned surface vehicles", "uncrewed aerial vehicle": a craft noun after an unmanned word."""
+    window = [t.lower_ for t in doc[max(0, i - 3):i]]
+    return any(w in UNMANNED for w in window) and "drone" not in window[-1:]
+
+
 def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str | None, model: str | None,
-             model_ents: dict[int, Span]) -> Mention | None:
+             model_ents: dict[int, Span], prev: Mention | None = None) -> Mention | None:
     sent = info.span
     head_tok = doc[h_end - 1]
     # walk left over modifiers: adjectives, demonyms, models, "attack", "-type"
@@ -155,7 +179,9 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     mods: list[Token] = []
     while j >= sent.start and j >= h_end - 8:
         t = doc[j]
-        if t.like_num or t.lower_ in MODIFIER_STOP or t.is_punct and t.text != "-":
+        hyphenated = j + 1 < h_end and doc[j + 1].text == "-" and j > sent.start and doc[j - 1].text == "-"
+        if (t.like_num or t.lower_ in MODIFIER_STOP or t.is_punct and t.text != "-" or t.lower_ in NUMBER_WORDS_EXTRA) \
+                and not hyphenated:  # "surface-to-surface missile" is one modifier
             break
         if t.ent_type_ in PLACE_LABELS | {"COUNTRY", "PERSON"}:
             break
@@ -175,6 +201,8 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
                     break
     if category == "drone" and model is None and any(w in ("shahed", "shaheds", "geran") for w in mod_words):
         model = "Shahed"
+    if DEFENSIVE.search(doc[max(sent.start, (mods[0].i if mods else head_tok.i) - 1):head_tok.i].text):
+        return None  # "anti-ballistic missile", "anti-aircraft missile": the defence, not the attack
     decoy = any(w in lexicon.DECOY_WORDS for w in mod_words) or head_tok.lower_ in lexicon.DECOY_WORDS
     side = next((gazetteer.country_of_name(t.text) for t in mods if t.ent_type_ in ("DEMONYM", "ACTOR")), None)
     if side is None and j >= sent.start and doc[j].ent_type_ in ("DEMONYM", "ACTOR"):
@@ -189,30 +217,43 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     after_head = doc[head_tok.i + 1:min(sent.end, head_tok.i + 3)]
     mixed = len(after_head) == 2 and after_head[0].lower_ in ("and", "or") and (
         after_head[1].lower_ in lexicon.WEAPON_HEADS or after_head[1].lower_ in lexicon.CATEGORY_MODIFIERS)
+    article = value is None and j >= sent.start and doc[j].lower_ in SINGULAR_WORDS
+    singular = value == 1 or article
+    if article:
+        value, num_start = 1, j
+    if singular and h_end < sent.end and doc[h_end].lower_ in NOT_WEAPON_HEAD_NEXT:
+        value = None  # "a KAB strike", "one Shahed attack": the weapon names the kind of attack
     phrase_start = num_start if value is not None else (mods[0].i if mods else start)
     mention = Mention(category, model, None, None, None, doc[phrase_start].idx,
                       head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy,
-                      generic_total=mixed)
+                      generic_total=mixed, singular=singular, article=article)
     if value is None:
         vague = j >= sent.start + 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in VAGUE_AMOUNTS
         if not info.attack_context or NON_EVENT.search(info.text) or (model is None and side is None and not vague):
             return None
         mention.rule = "weapon_named"
         return mention
-    return _assign_role(doc, info, mention, value, num_start, head_tok.i)
+    mention.place = _place_after(doc, head_tok.i + 1, sent.end) or _fronted_place(doc, sent)
+    return _assign_role(doc, info, mention, value, num_start, head_tok.i, prev)
 
 
 NUM_TEXT = r"(\d[\d,]*|(?:[a-z]+[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|" \
            r"ninety|hundred)|all)"
-INTERCEPT_VERB = r"(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|brought down|suppressed)"
+INTERCEPT_VERB = r"(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|brought down|suppressed|eliminated|taken down)"
 HEADLESS = (
-    # "40 were shot down", "of which 35 were intercepted", "25 of them were destroyed"
-    re.compile(rf"(?:\bof (?:them|these|those|which),?\s+)?\b{NUM_TEXT}\s+(?:of (?:them|these|those)\s+)?"
+    # "40 were shot down", "of which 35 were intercepted", "25 of them were destroyed", "35 of which were downed",
+    # "a total of three objects had been destroyed"
+    re.compile(rf"(?:\bof (?:them|these|those|which),?\s+)?\b{NUM_TEXT}\s+(?:of (?:them|these|those|which)\s+)?"
+               rf"(?:(?:aerial |air )?(?:objects|targets)\s+)?"
                rf"(?:were|was|had been|have been|are)\s+(?:\w+\s+){{0,2}}?{INTERCEPT_VERB}\b", re.IGNORECASE),
+    # "(only nine intercepted)", "with 35 shot down"
+    re.compile(rf"(?:\(|\bwith\s|,\s)(?:only |just )?{NUM_TEXT}\s+{INTERCEPT_VERB}\b(?=\s*[),.;]|\s+(?:by|over|in|and)\b)",
+               re.IGNORECASE),
     # "air defence shot down 40", "downed 25 of them"
     re.compile(rf"\b{INTERCEPT_VERB}\s+(?:at least |more than |over |about |some )?{NUM_TEXT}"
-               rf"(?=\s*(?:of (?:them|these|those|the attackers)\b|[.,;]|\s+(?:over|in|above|across|and)\b))",
+               rf"(?=\s*(?:of (?:them|these|those|the attackers)\b|[.,;]|\s+(?:over|in|above|across|and)\b|"
+               rf"\s+(?:aerial |air )?(?:objects|targets)\b))",
                re.IGNORECASE),
 )
 
@@ -247,50 +288,215 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
     return out
 
 
-def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start: int, head_i: int) -> Mention:
+def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start: int, head_i: int,
+                 prev: Mention | None = None) -> Mention:
+    """The count's role from its own clause: the words since the previous count, the phrase's own
+    verb after it (past a reduced relative such as "launched by Russia"), up to the next count."""
     sent = info.span
-    before = doc[max(sent.start, num_start - 4):num_start]
-    before_text = before.text
+    text = info.text
+    base = sent.start_char
+    before_text = doc[max(sent.start, num_start - 4):num_start].text
     qualifier = qualifier_of(before_text)
-    # "25 of the 29 missiles", "30 out of 36", "Four of six"
+    # "25 of the 29 missiles", "30 out of 36", "Four of six", "19 of the total 23"
     pair = None if re.search(r"\b(every|each|all)\s+one\s+of(?: the)?\s*$", before_text, re.I) \
         else _pair_before(doc, num_start, sent.start)
-    after_text = doc[head_i + 1:sent.end].text
-    before_sent = doc[sent.start:num_start].text
+    before = text[:doc[num_start].idx - base][-90:]
+    cut = list(CLAUSE_BREAK.finditer(before))
+    if cut:
+        before = before[cut[-1].end():]
+    after = text[doc[head_i].idx + len(doc[head_i].text) - base:]
     if pair is not None:
         part, part_start = pair
         m.start = doc[part_start].idx
         m.launched, m.launched_qualifier = value, qualifier
-        lost = lexicon.LOST_WORDS.search(after_text) and not lexicon.INTERCEPT_WORDS.search(after_text)
-        if lexicon.INTERCEPT_WORDS.search(info.text) and not lost:
+        lost = lexicon.LOST_WORDS.search(after) and not lexicon.INTERCEPT_WORDS.search(after)
+        if lexicon.INTERCEPT_WORDS.search(text) and not lost:
             m.intercepted = part
-        m.rule = "part_of_whole"
+        m.rule, m.role = "part_of_whole", "intercepted"
         return m
     every = re.search(r"\b(all|every one of|each of|all of)(?: the)?\s*$", before_text, re.IGNORECASE)
-    if every and lexicon.INTERCEPT_WORDS.search(info.text):
+    if every and lexicon.INTERCEPT_WORDS.search(text):
         m.launched, m.launched_qualifier, m.intercepted = value, "exact", value
-        m.rule = "all_intercepted"
+        m.rule, m.role = "all_intercepted", "intercepted"
         return m
-    role = _role(before_sent, after_text)
+    own_after, relative_launch = _own_clause_after(after)
+    if _background(before, own_after):
+        m.decoy = True  # a figure of an earlier event or a comparison, kept out of this one
+        return m
+    role = _role(before, own_after)
+    if role is None and prev is not None and prev.role:
+        role = prev.role  # "132 drones were destroyed: 54 drones over Saratov region, 40 drones over ..."
+    if m.singular and info.attack_context and lexicon.NOT_INTERCEPTED.search(text):
+        m.launched, m.launched_qualifier, m.intercepted = 1, "exact", 0
+        m.rule, m.role = "not_intercepted", "failed"
+        return m
+    if role is None and m.singular:
+        return m  # "a new bomb": a single weapon counts only as the subject or object of the attack
+    m.role = role = role or "launched"  # a bare list ("The full list: 14 ..."); detection decides
     if role == "lost" or m.decoy:
         m.decoy = True
         return m
-    if PAST_COUNT.search(info.text):
-        m.decoy = True  # a figure of an earlier event, kept out of this one
+    if m.singular and not info.attack_context:
         return m
-    if lexicon.NOT_INTERCEPTED.search(after_text[:60]):
-        m.launched, m.launched_qualifier, m.intercepted = value, qualifier, 0
-        m.rule = "not_intercepted"
-        return m
+    if role == "launched" and m.singular and IT_INTERCEPTED.search(after):
+        m.intercepted = 1  # "one missile was fired from Yemen ... before it was shot down"
     if role == "intercepted":
         m.intercepted = value
-    elif role == "launched":
+        if relative_launch and (m.singular or re.search(r"\bthe\s*$", before_text, re.I)):
+            m.launched, m.launched_qualifier = value, qualifier  # "intercepted the six missiles launched from ..."
+    elif role == "launched" or (role == "hit" and m.singular):
         m.launched, m.launched_qualifier = value, qualifier
     return m
 
 
+IT_INTERCEPTED = re.compile(r"\bit\s+(?:was|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:shot\s+down|intercepted|downed|"
+                            r"destroyed|brought\s+down)\b", re.IGNORECASE)
+# Where the clause of a count begins: after a semicolon, a colon or a contrast.
+CLAUSE_BREAK = re.compile(r"[;:]|\s(?:while|whereas|but|although)\s", re.IGNORECASE)
+# Words that begin a new clause for counting purposes: the next count or a contrast.
+CLAUSE_END = re.compile(r"[;:()]|\s(?:while|whereas|but|although)\s|\b\d|\b(?:one|two|three|four|five|six|seven|eight|"
+                        r"nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozen|hundred)\b", re.IGNORECASE)
+# "15 drones launched by Russia were shot down": the participle describes the drones; the clause's
+# verb is the one after it.
+RELATIVE_LAUNCH = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:were|was|had\s+been|have\s+been|are|is)\s+)?"
+                             r"(?:launched|fired|sent|aimed|directed|flying|heading|headed)\b", re.IGNORECASE)
+FINITE_AUX = re.compile(r"\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|[,.;]", re.IGNORECASE)
+COORDINATION = re.compile(r"^\s*(?:[,:;]\s*)?(?:and\s+|as\s+well\s+as\s+|plus\s+|including\s+)?"
+                          r"(?:(?:about|around|nearly|almost|some|over|more\s+than|at\s+least|up\s+to|another|a\s+further)\s+)?$",
+                          re.IGNORECASE)
+COMPARISON = re.compile(r"\bthan\s+(?:the|a|an|its|last)\b[^,;]*$|\b(?:compared\s+(?:with|to)|up\s+from|down\s+from|"
+                        r"the\s+(?:previous|earlier|last)\s+record(?:\s+of)?|beating|surpassing|exceeding)\s+(?:the\s+)?[^,;]*$",
+                        re.IGNORECASE)
+ACTIVE_HIT = re.compile(r"^\s*(?:\w+ly\s+|also\s+|then\s+|later\s+|reportedly\s+)?(?:" + lexicon.HIT_WORDS.pattern[3:-3]
+                        + r"|crossed|entered|flew|approached|reached)\b",
+                        re.IGNORECASE)
+
+
+def _own_clause_after(after: str) -> tuple[str, bool]:
+    """The words after a weapon phrase that belong to its clause, and whether a launch participle
+    ("launched by Russia", "that were fired at Kyiv") describes the phrase."""
+    rel = RELATIVE_LAUNCH.match(after)
+    if rel:
+        aux = FINITE_AUX.search(after, rel.end())
+        after = after[aux.start():] if aux and aux.group(0) not in ",.;" else ""
+    end = CLAUSE_END.search(after)
+    return (after[:end.start()] if end else after)[:90], bool(rel)
+
+
+def _background(before: str, after: str) -> bool:
+    """A count of another event: an earlier record, last year's strike, a comparison ("more than the
+    300 drones fired on Tuesday"), a period total ("in October")."""
+    if COMPARISON.search(before[-80:]):
+        return True
+    near = before[-70:] + " " + after.split(",")[0][:50]
+    return bool(PAST_COUNT.search(near) or PERIOD_TOTAL.search(near))
+
+
+def _role(before: str, after: str) -> str | None:
+    """launched | intercepted | hit | failed | lost | None from the verbs of the count's own clause."""
+    near_after = after[:80]
+    near_before = before[-90:]
+    if lexicon.LOST_WORDS.search(near_after) and not lexicon.INTERCEPT_WORDS.search(near_after[:30]):
+        return "lost"
+    if re.search(r"(?<!along )(?<!together )\bwith\s*$", near_before, re.I):
+        return "launched"  # "attacked Odesa with 40 drones": the instrument of the attack
+    if re.search(r"\b(?:hit|struck)\s+by\s*$", near_before, re.I) or ACTIVE_HIT.match(near_after):
+        return "hit"  # "five drones struck the terminal", "hit by three projectiles"
+    if lexicon.NOT_INTERCEPTED.search(near_after):
+        return "failed"
+    cands = []
+    for m in lexicon.INTERCEPT_WORDS.finditer(near_before):
+        cands.append((len(near_before) - m.end(), "intercepted"))
+    for m in lexicon.INTERCEPT_WORDS.finditer(near_after):
+        cands.append((m.start(), "intercepted"))
+    for m in lexicon.LAUNCH_WORDS.finditer(near_before):
+        cands.append((len(near_before) - m.end() + 2, "launched"))
+    for m in lexicon.LAUNCH_WORDS.finditer(near_after):
+        cands.append((m.start() + 2, "launched"))
+    return min(cands)[1] if cands else None
+
+
+PLACE_PREPS = {"over", "in", "above", "near", "at", "on", "towards", "toward", "into", "across"}
+ANAPHORIC_PLACES = {"region", "city", "area", "district", "oblast", "province", "capital"}
+
+
+def _place_after(doc: Doc, i: int, end: int) -> str | None:
+    """The place a count is tied to: "15 drones over Kursk region", "10 drones fired at Kyiv were
+    intercepted", "six drones were shot down over the region"; None for "over the country"."""
+    stop = min(end, i + 14)
+    while i < stop:
+        t = doc[i]
+        if t.is_punct and t.text != "-" or t.lower_ in lexicon.WEAPON_HEADS or t.ent_type_ == "MODEL":
+            return None
+        if t.lower_ in PLACE_PREPS and i + 1 < stop:
+            k = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+            nxt = doc[k] if k < stop else None
+            if nxt is not None and nxt.ent_type_ in PLACE_LABELS and nxt.ent_iob_ == "B" and _named_place(nxt):
+                return nxt.text if nxt.ent_type_ == "PLACE" else doc[k:k + 2].text
+            if nxt is not None and k == i + 2 and nxt.lower_ in ANAPHORIC_PLACES:
+                return "the " + nxt.lower_
+        i += 1
+    return None
+
+
+def _fronted_place(doc: Doc, sent: Span) -> str | None:
+    """A place put first: "Over the southern Mykolaiv region, three drones were downed"."""
+    if sent[0].lower_ not in ("over", "in", "above") or len(sent) < 3:
+        return None
+    for t in sent[1:8]:
+        if t.text == ",":
+            return None
+        if t.ent_iob_ == "B" and t.ent_type_ in PLACE_LABELS and _named_place(t):
+            return t.text
+    return None
+
+
+def _named_place(token: Token) -> bool:
+    """A place entity that names one place ("Kursk region"), not "Russian regions"."""
+    return token.ent_type_ == "PLACE" or (token.ent_type_ == "REGION" and not gazetteer.country_of_name(token.text)
+                                          and token.lower_ not in ("northern", "southern", "eastern", "western",
+                                                                   "central", "several", "other", "frontline"))
+
+
+def _whole_event_singulars(mentions: list[Mention], sents: list[SentenceInfo]) -> None:
+    """"A guided bomb hit a supermarket" counts 1 only when nothing says there were more: no plural
+    weapon of the same kind and no barrage, salvo or wave in the sentences of the attack."""
+    singles = [m for m in mentions if m.article and (m.launched or m.intercepted is not None)]
+    if not singles:
+        return
+    plural = {_coarse(m.category) for m in mentions if not m.singular and not m.decoy
+              and (m.launched or m.intercepted or m.rule == "weapon_named") and not _is_background(sents[m.sentence])}
+    for info in sents:
+        if info.attack_context and not _is_background(info):
+            for found in BARRAGE.finditer(info.text):
+                head = (found.group(1) or found.group(2) or "").lower()
+                plural.add(_coarse(lexicon.WEAPON_HEADS.get(head, "missile")))
+    for m in singles:
+        if _coarse(m.category) in plural:
+            m.launched = m.launched_qualifier = m.intercepted = None
+            m.rule = "weapon_named"
+
+
+# "missile barrages", "a salvo of rockets", "waves of drones": more than one weapon of that kind
+BARRAGE = re.compile(r"\b(?:(missiles?|rockets?|drones?|projectiles?)\s+(?:barrages?|salvos?|volleys?|waves?|swarms?)|"
+                     r"(?:barrages?|salvos?|volleys?|waves?|swarms?)\s+of\s+(?:\w+\s+){0,2}?"
+                     r"(missiles|rockets|drones|projectiles|bombs|shells))\b", re.IGNORECASE)
+HABITUAL = re.compile(r"\b(repeatedly|regularly|routinely|frequently|often|in the past|previously|almost daily|"
+                      r"every (?:day|night)|have (?:been )?(?:launch|fir|target)\w*)\b", re.IGNORECASE)
+
+
+def _is_background(info: SentenceInfo) -> bool:
+    """A sentence about other events: period totals, history, habits ("have repeatedly fired")."""
+    return info.total_context or bool(HISTORY.search(info.text) or HABITUAL.search(info.text))
+
+
 def _pair_before(doc: Doc, num_start: int, floor: int) -> tuple[int, int] | None:
+    """The part in "25 of the 29", "30 out of 36", "19 of the total 23", "19 of a total of 23"."""
     k = num_start - 1
+    if k - 2 >= floor and doc[k].lower_ == "of" and doc[k - 1].lower_ == "total" and doc[k - 2].lower_ in ("a", "the"):
+        k -= 3
+    elif k - 1 >= floor and doc[k].lower_ == "total" and doc[k - 1].lower_ == "the":
+        k -= 2
     if k >= floor and doc[k].lower_ == "the":
         k -= 1
     if k >= floor and doc[k].lower_ == "of":
@@ -303,43 +509,24 @@ def _pair_before(doc: Doc, num_start: int, floor: int) -> tuple[int, int] | None
     return None
 
 
-def _role(before: str, after: str) -> str | None:
-    """launched | intercepted | lost | None from the verbs nearest to the count."""
-    near_after = after[:80]
-    near_before = before[-90:]
-    if lexicon.LOST_WORDS.search(near_after) and not lexicon.INTERCEPT_WORDS.search(near_after[:30]):
-        return "lost"
-    cands = []
-    for m in lexicon.INTERCEPT_WORDS.finditer(near_before):
-        cands.append((len(near_before) - m.end(), "intercepted"))
-    for m in lexicon.INTERCEPT_WORDS.finditer(near_after):
-        cands.append((m.start(), "intercepted"))
-    for m in lexicon.LAUNCH_WORDS.finditer(near_before):
-        cands.append((len(near_before) - m.end() + 2, "launched"))
-    for m in lexicon.LAUNCH_WORDS.finditer(near_after):
-        cands.append((m.start() + 2, "launched"))
-    if lexicon.NOT_INTERCEPTED.search(near_after):
-        return "launched"
-    if not cands:
-        return "launched"  # a bare list ("The full list: 14 ..."); detection decides if it matters
-    return min(cands)[1]
-
-
 # ---------------------------------------------------------------- combining mentions
 
 def combine_weapons(mentions: list[Mention]) -> list[Mention]:
     """One entry per (category, model): counts merged; totals dropped beside per-model counts."""
     entries: list[Mention] = []
+    subsets = _place_subsets(mentions)
     for m in sorted(mentions, key=lambda m: (m.sentence == 0, m.start)):  # headline last
         if m.decoy or m.generic_total:
             continue
+        if id(m) in subsets:
+            m = replace(m, launched=None, launched_qualifier=None, intercepted=None, model=None)
         if m.launched is None and m.intercepted is None and m.model is None:
             if not any(_coarse(e.category) == _coarse(m.category) for e in entries):
                 entries.append(replace(m))  # "dozens of drones": the weapon is known, its count is not
             continue
         target = _compatible(entries, m)
         if target is None:
-            if m.model is None and any(_coarse(e.category) == _coarse(m.category) and e.model is None
+            if m.model is None and any(e.category == m.category and e.model is None
                                        and (e.launched or e.intercepted) for e in entries):
                 continue  # another figure for the same weapons: a per-place subset or a restatement
             entries.append(replace(m))
@@ -357,6 +544,24 @@ def combine_weapons(mentions: list[Mention]) -> list[Mention]:
         if target.intercepted is None and m.intercepted is not None:
             target.intercepted = m.intercepted
     return _drop_totals(entries)
+
+
+def _place_subsets(mentions: list[Mention]) -> set[int]:
+    """Counts tied to one place that are not the attack's figure: parts of a stated total ("23
+    drones were shot down ... all 10 fired at Kyiv"), or per-region tallies with no total ("15 over
+    Kursk region, one over Bryansk region"), which are not added up."""
+    out: set[int] = set()
+    counted = [m for m in mentions if not m.decoy and not m.generic_total and (m.launched or m.intercepted is not None)]
+    for m in counted:
+        if m.place is None or m.role != "intercepted":
+            continue
+        same = [o for o in counted if _coarse(o.category) == _coarse(m.category) and o.role == m.role]
+        general = [o for o in same if o.place is None]
+        tallies = {(o.place, o.launched, o.intercepted) for o in same if o.place is not None}
+        values = {(v[1], v[2]) for v in tallies}
+        if general or (len(tallies) >= 2 and len(values) >= 2):
+            out.add(id(m))
+    return out
 
 
 def _filled(m: Mention) -> int:
