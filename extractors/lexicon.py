@@ -63,7 +63,7 @@ INTERCEPT_WORDS = re.compile(
 )
 LAUNCH_WORDS = re.compile(
     r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|attack(?:ed|ing)?\s+with|"
-    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|total\s+of|involv(?:ed|ing)|"
+    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|involv(?:ed|ing)|"
     r"comprised|consisted|wave\s+of|unleashed|salvo|attack(?:ed|s)?|strik(?:e|es|ing)|targeting|"
     r"were\s+detected|tracked)\b",
     re.IGNORECASE,
@@ -116,14 +116,25 @@ SERVICE_CONTEXT = re.compile(r"\b(disrupt|cut|outage|without|lost|deprived|knock
 
 
 def category_for(head: str, modifiers: list[str]) -> str:
-    """Category of a weapon phrase from its head noun and the words before it."""
+    """Category of a weapon phrase from its head noun and the words before it.
+
+    "cruise missiles" -> cruise_missile, "artillery rockets" -> artillery, "guided aerial munitions"
+    -> glide_bomb; "guided missiles" stay missiles, and a list of kinds before one noun ("ballistic,
+    cruise and guided missiles") names no single kind.
+    """
     category = WEAPON_HEADS.get(head.lower(), "missile")
-    for word in modifiers:
-        refined = CATEGORY_MODIFIERS.get(word.lower())
-        if refined and (category in ("missile", "rocket") or refined in ("glide_bomb", "artillery")):
-            if category == "drone":
-                continue
-            category = refined
+    refined = {CATEGORY_MODIFIERS[w.lower()] for w in modifiers if w.lower() in CATEGORY_MODIFIERS}
+    if category == "drone" and head.lower().startswith("munition") and "glide_bomb" in refined:
+        return "glide_bomb"
+    if category == "drone" or not refined:
+        return category
+    if len(refined) > 1 and category == "missile":
+        return "missile"
+    for kind in refined:
+        if kind == "glide_bomb" and category != "glide_bomb":
+            continue
+        if kind == "artillery" or category in ("missile", "rocket"):
+            category = kind
     return category
 
 

@@ -164,6 +164,12 @@ def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
     return i + 1, None, None
 
 
+def _category_word(token: Token) -> bool:
+    """A word that names a kind of weapon in front of its noun: "ballistic", "cruise", "anti-aircraft"."""
+    return token.lower_ in lexicon.CATEGORY_MODIFIERS or token.lower_ in ("aircraft", "radar", "guided", "ship") \
+        or token.lower_.startswith("anti")
+
+
 def _unmanned_before(doc: Doc, i: int) -> bool:
     """"unmanned surface vehicles", "uncrewed aerial vehicle": a craft noun after an unmanned word."""
     window = [t.lower_ for t in doc[max(0, i - 3):i]]
@@ -180,8 +186,10 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     while j >= sent.start and j >= h_end - 8:
         t = doc[j]
         hyphenated = j + 1 < h_end and doc[j + 1].text == "-" and j > sent.start and doc[j - 1].text == "-"
+        listed = t.lower_ in ("and", "or", ",") and mods and j > sent.start and _category_word(doc[j - 1]) \
+            and _category_word(mods[-1])  # "40 ballistic, cruise and guided missiles"
         if (t.like_num or t.lower_ in MODIFIER_STOP or t.is_punct and t.text != "-" or t.lower_ in NUMBER_WORDS_EXTRA) \
-                and not hyphenated:  # "surface-to-surface missile" is one modifier
+                and not hyphenated and not listed:  # "surface-to-surface missile" is one modifier
             break
         if t.ent_type_ in PLACE_LABELS | {"COUNTRY", "PERSON"}:
             break
@@ -201,7 +209,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
                     break
     if category == "drone" and model is None and any(w in ("shahed", "shaheds", "geran") for w in mod_words):
         model = "Shahed"
-    if DEFENSIVE.search(doc[max(sent.start, (mods[0].i if mods else head_tok.i) - 1):head_tok.i].text):
+    if DEFENSIVE.search(doc[max(sent.start, head_tok.i - 3):head_tok.i].text) and not any(t.text in (",", "and") for t in mods):
         return None  # "anti-ballistic missile", "anti-aircraft missile": the defence, not the attack
     decoy = any(w in lexicon.DECOY_WORDS for w in mod_words) or head_tok.lower_ in lexicon.DECOY_WORDS
     side = next((gazetteer.country_of_name(t.text) for t in mods if t.ent_type_ in ("DEMONYM", "ACTOR")), None)
@@ -278,6 +286,9 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                 if not prior or info.index - prior[-1].sentence > 1:
                     continue
                 ref = prior[-1]
+                kinds = {_coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy}
+                if len(kinds) > 1:
+                    continue  # "Kh-22 missiles, Kalibrs and Shahed drones ... Nine were intercepted": whose nine?
                 raw = match.group(1)
                 value = ref.launched if raw.lower() == "all" else parse_number(raw)
                 if value is None or (ref.launched is not None and value > ref.launched):
@@ -285,6 +296,44 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                 out.append(Mention(ref.category, ref.model, None, None, value, start, end, info.index,
                                    "headless_intercept", side=ref.side))
                 taken.append((start, end))
+    return out + anaphoric_intercepts(sents, mentions + out)
+
+
+HEAD_NOUNS = "|".join(sorted(lexicon.WEAPON_HEADS))
+ANAPHORIC_ALL = re.compile(
+    rf"\b(?:the|these|those|all(?: of)? the|all)\s+(?:[\w-]+\s+)?({HEAD_NOUNS}|shaheds|kalibrs)\s+"
+    rf"(?:were|had been|have been)\s+(?:all\s+)?(?:\w+\s+)?{INTERCEPT_VERB}\b", re.IGNORECASE)
+ANAPHORIC_NONE = re.compile(rf"(?:\bthe\s+(?:[\w-]+\s+)?({HEAD_NOUNS}|shaheds|kalibrs)\b[^.;]{{0,80}}?|\b(?:they|it)\s+)"
+                            rf"(?:could|can)\s*not\s+be\s+{INTERCEPT_VERB}|"
+                            rf"\bnone(?:\s+of\s+them)?\s+(?:were|was|could\s+be)\s+{INTERCEPT_VERB}", re.IGNORECASE)
+
+
+def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> list[Mention]:
+    """"The drones were all destroyed", "all the missiles were shot down" (as many as were launched),
+    "they could not be shot down", "none were intercepted" (0), for the weapons counted just before."""
+    out: list[Mention] = []
+    for info in sents:
+        if not HEADLESS_CUE.search(info.text):
+            continue
+        for pattern in (ANAPHORIC_ALL, ANAPHORIC_NONE):
+            for match in pattern.finditer(info.text):
+                start = info.span.start_char + match.start()
+                head = (match.group(1) or "").lower() or None
+                wanted = _coarse(lexicon.WEAPON_HEADS.get(head.rstrip("s") if head in ("shaheds", "kalibrs") else head,
+                                                          "drone" if head == "shaheds" else "missile")) if head else None
+                near = [m for m in mentions if m.start < start and not m.decoy and info.index - m.sentence <= 2
+                        and (wanted is None or _coarse(m.category) == wanted)]
+                if not near:
+                    continue
+                kind = _coarse(near[-1].category)  # "they" are the weapons named last
+                prior = [m for m in near if m.launched and _coarse(m.category) == kind]
+                if not prior:
+                    continue
+                ref = prior[-1]
+                value = ref.launched if pattern is ANAPHORIC_ALL else 0
+                out.append(Mention(ref.category, ref.model, ref.launched, ref.launched_qualifier, value, start,
+                                   info.span.start_char + match.end(), info.index, "anaphoric_intercept", side=ref.side,
+                                   role="intercepted"))
     return out
 
 
@@ -323,7 +372,11 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
     if _background(before, own_after):
         m.decoy = True  # a figure of an earlier event or a comparison, kept out of this one
         return m
-    role = _role(before, own_after)
+    between = text[prev.end - base:doc[num_start].idx - base] if prev is not None else ""
+    if prev is not None and prev.role and COORDINATION.match(RELATIVE_TAIL.sub("", between, count=1)):
+        role = prev.role  # "intercepted the six Kinzhals launched from aircraft, nine Kalibrs and three Iskanders"
+    else:
+        role = _role(before, own_after)
     if role is None and prev is not None and prev.role:
         role = prev.role  # "132 drones were destroyed: 54 drones over Saratov region, 40 drones over ..."
     if m.singular and info.attack_context and lexicon.NOT_INTERCEPTED.search(text):
@@ -356,11 +409,17 @@ CLAUSE_BREAK = re.compile(r"[;:]|\s(?:while|whereas|but|although)\s", re.IGNOREC
 # Words that begin a new clause for counting purposes: the next count or a contrast.
 CLAUSE_END = re.compile(r"[;:()]|\s(?:while|whereas|but|although)\s|\b\d|\b(?:one|two|three|four|five|six|seven|eight|"
                         r"nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozen|hundred)\b", re.IGNORECASE)
-# "15 drones launched by Russia were shot down": the participle describes the drones; the clause's
+# "15 drones launched by Russia were shot down", "two drones carrying explosives that had crossed the
+# border were intercepted": the participle or relative clause describes the weapons; the clause's
 # verb is the one after it.
-RELATIVE_LAUNCH = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:were|was|had\s+been|have\s+been|are|is)\s+)?"
-                             r"(?:launched|fired|sent|aimed|directed|flying|heading|headed)\b", re.IGNORECASE)
-FINITE_AUX = re.compile(r"\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|[,.;]", re.IGNORECASE)
+RELATIVE = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:(?:were|was|had|have|has|are|is)\s+)?(?:been\s+)?\w+|"
+                      r"(?:launched|fired|sent|aimed|directed|flying|heading|headed|carrying|loaded|packed|armed|"
+                      r"bound|coming|travelling|traveling)\b)", re.IGNORECASE)
+LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\b", re.IGNORECASE)
+FINITE_AUX = re.compile(r"(?<!that )(?<!which )\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|"
+                        r"[,.;]", re.IGNORECASE)
+RELATIVE_TAIL = re.compile(r"^\s*(?:launched|fired|sent)\s+(?:from|by|at|on|towards?|over|against)\s+[^,;]*?(?=,|\s+and\s|$)",
+                           re.IGNORECASE)
 COORDINATION = re.compile(r"^\s*(?:[,:;]\s*)?(?:and\s+|as\s+well\s+as\s+|plus\s+|including\s+)?"
                           r"(?:(?:about|around|nearly|almost|some|over|more\s+than|at\s+least|up\s+to|another|a\s+further)\s+)?$",
                           re.IGNORECASE)
@@ -375,12 +434,12 @@ ACTIVE_HIT = re.compile(r"^\s*(?:\w+ly\s+|also\s+|then\s+|later\s+|reportedly\s+
 def _own_clause_after(after: str) -> tuple[str, bool]:
     """The words after a weapon phrase that belong to its clause, and whether a launch participle
     ("launched by Russia", "that were fired at Kyiv") describes the phrase."""
-    rel = RELATIVE_LAUNCH.match(after)
+    rel = RELATIVE.match(after)
     if rel:
         aux = FINITE_AUX.search(after, rel.end())
         after = after[aux.start():] if aux and aux.group(0) not in ",.;" else ""
     end = CLAUSE_END.search(after)
-    return (after[:end.start()] if end else after)[:90], bool(rel)
+    return (after[:end.start()] if end else after)[:90], bool(rel and LAUNCH_PARTICIPLE.search(rel.group(0)))
 
 
 def _background(before: str, after: str) -> bool:

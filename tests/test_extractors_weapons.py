@@ -134,3 +134,34 @@ def test_anti_aircraft_missiles_are_the_defence_not_the_attack():
     text = ("Russia fired 11 cruise missiles at Ukraine overnight, and anti-aircraft missile units "
             "shot down nine of them, the air force said on Monday.")
     assert counts(text) == {("missile", 11, 9)}
+
+
+def test_relative_clause_of_a_weapon_is_not_its_verb():
+    text = ("Early on Friday, three Hezbollah drones carrying explosives that had crossed into northern Israel "
+            "were intercepted, the army said.")
+    assert counts(text) == {("drone", None, 3)}
+
+
+def test_a_list_after_a_relative_clause_shares_the_first_verb():
+    text = ("The general said on Monday that his forces had intercepted the four Kinzhals launched from "
+            "aircraft, seven Kalibr cruise missiles and two Iskanders.")
+    assert ("missile", 4, 4) in counts(text)
+    assert not {c for c in counts(text) if c[1] is not None and c[1] != 4}
+
+
+def test_coordinated_kinds_before_one_noun_are_one_count():
+    text = "The overnight barrage included more than 30 ballistic, cruise and guided missiles, officials said on Monday."
+    assert counts(text) == {("missile", 30, None)}
+
+
+def test_the_weapons_were_all_destroyed_refers_to_the_last_count():
+    text = ("Russia launched three Kalibr missiles and 11 Shahed drones at Ukraine overnight, the air force said "
+            "on Friday. The missiles hit port buildings in Odesa and could not be shot down. "
+            "The drones were all destroyed over the central regions.")
+    assert counts(text) == {("missile", 3, 0), ("drone", 11, 11)}
+
+
+def test_a_headless_count_after_several_kinds_is_nobodys():
+    text = ("On Wednesday night Russia struck the south with Kh-22 cruise missiles and Shahed drones, the general "
+            "staff said. Twelve were intercepted.")
+    assert all(c[2] is None for c in counts(text))
