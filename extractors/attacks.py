@@ -74,8 +74,11 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
         weapons = combine_weapons(wave.mentions)
         if not weapons and wave is not main:
             continue
-        attacks.append(_attack(doc, sents, wave, weapons, hits if wave is main else [], day))
-    return [a for a in attacks if a.weapons or a.casualties or a.locations]
+        attack = _attack(doc, sents, wave, weapons, hits if wave is main else [], day)
+        # A wave is kept when something is known of it; the main wave also when only its sides are.
+        if attack.weapons or attack.casualties or attack.locations or (wave is main and (wave.attacker or wave.target)):
+            attacks.append(attack)
+    return attacks
 
 
 def _attack(doc: Doc, sents, wave: Wave, weapons: list[Mention], hits: list[Casualty], day) -> Attack:

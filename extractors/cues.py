@@ -33,15 +33,26 @@ PERIOD_TOTAL = re.compile(
     r"since (?:february|the start)|record (?:month|year)|in total this|so far this)\b",
     re.IGNORECASE,
 )
+# What an article is about when it is not a strike report: memorials, drills, sanctions, forecasts,
+# sport and culture.
 NON_EVENT = re.compile(
-    r"\b(anniversary|commemorat|memorial|remember|years? ago|(?:two|three|four|five|ten|\d+) years (?:on|after|since)|produc(?:e|ed|es|tion)\b|manufactur|factory output|"
+    r"\b(anniversary|commemorat|memorial|remember|years? ago|(?:two|three|four|five|ten|\d+) years (?:on|after|since)|"
     r"exercise|drills?\b|war ?games|sanction|stockpile|forecast|could soon|expected to|would be able|"
     r"tournament|match(?:es)?\b|championship|football|film|documentary|oscar|award)\w*",
     re.IGNORECASE,
 )
+# Topics that are not a strike unless the same clause reports one: weapons production and markets
+# ("Russia steps up output of Shahed drones" is not a strike; "plants producing shells were hit" is).
+NON_EVENT_TOPIC = re.compile(
+    r"\b(produc(?:e|es|ed|ing|tion)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:drones?|missiles?|shells?|weapons?|ammunition|"
+    r"arms|shaheds?|rockets?|decoys?|bombs?)|(?:drones?|missiles?|shells?|weapons?|ammunition|arms|defen[cs]e)\s+"
+    r"(?:production|output|manufactur\w*)|manufactur\w*|factory output|output of|"
+    r"(?:oil |crude |gas )?prices?\b|futures\b|per barrel|trading\b|inflation)",
+    re.IGNORECASE,
+)
 ATTACK_WORDS = re.compile(
     r"\b(attack(?:ed|s|ing)?|strike[sd]?|struck|striking|barrage|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|"
-    r"hit|hits|target(?:ed|ing)|launched|fired|pounded|raid|assault|explosions?|blasts?|shot down|"
+    r"hit|hits|target(?:ed|ing)|launch(?:ed|es)|fire[sd]|pounded|raid|assault|explosions?|blasts?|shot down|"
     r"intercepted|downed|air defen[cs]e)\b",
     re.IGNORECASE,
 )

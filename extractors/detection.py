@@ -6,12 +6,13 @@
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
-from extractors import lexicon
 from extractors.casualties import Casualty
-from extractors.cues import (ATTACK_WORDS, HISTORY, NON_EVENT, PLACE_LABELS, SIDE_LABELS, WEAPON_WORDS,
-                             SentenceInfo, pipeline_time)
+from extractors.cues import (ATTACK_WORDS, HISTORY, NON_EVENT, NON_EVENT_TOPIC, PERIOD_TOTAL, PLACE_LABELS, SIDE_LABELS,
+                             WEAPON_WORDS, SentenceInfo, pipeline_time)
 from extractors.pipeline import all_ents, ents_of, text_of
 from extractors.weapons import HEADLESS_CUE, Mention
 
@@ -24,33 +25,53 @@ def may_report_attack(doc: Doc) -> bool:
 
 
 def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits: list[Casualty]) -> tuple[bool, float]:
-    """Whether the article reports a specific recent strike, with a confidence.
+    """Whether the article reports a specific recent strike, with a confidence (threshold 0.5).
 
-    Evidence for: counted weapons in sentences that are not period totals, an attack verb with a
-    recent time cue, casualties beside attack words, attack words in the lead. Evidence against:
-    anniversaries, production, drills, sanctions or sport in the lead or in the counting sentences.
+    Evidence for: counted weapons of this attack, an attack verb with a recent time cue, casualties
+    beside attack words, attack words with a side or place in the lead. Evidence against:
+    anniversaries, production, drills, sanctions or sport, and period totals or history, when they
+    are what the lead's main clause is about (not a background clause: "where troops crossed in August").
     """
-    lead = {s.index for s in sents[:3]}
-    negative = {s.index for s in sents if NON_EVENT.search(s.text)}
-    strong = [m for m in mentions if not m.decoy and (m.launched or m.intercepted)
-              and not sents[m.sentence].total_context and m.sentence not in negative]
-    named = [s for s in sents[:3] if s.attack_context and s.index not in negative
-             and any(t.lower_ in lexicon.WEAPON_HEADS or t.ent_type_ == "MODEL" for t in s.span)]
-    timed_attack = [s for s in sents if s.attack_context and pipeline_time(s.text) and not s.total_context
-                    and s.index not in negative and not HISTORY.search(s.text)]
-    casualty_attack = [c for c in hits if c.count and sents[c.evidence.sentence].attack_context]
-    lead_attack = [s for s in sents[:3] if s.attack_context and s.index not in negative
-                   and any(e.label_ in SIDE_LABELS | PLACE_LABELS for e in ents_of(s.span))]
-    totals = [m for m in mentions if sents[m.sentence].total_context]
-    score = 0.0
-    score += 0.5 if strong else 0.0
-    score += 0.3 if timed_attack else 0.0
-    score += 0.2 if casualty_attack else 0.0
-    score += 0.2 if lead_attack else 0.0
-    score += 0.2 if named and not strong else 0.0
-    score -= 0.35 * len(lead & negative)
-    score -= 0.35 * sum(1 for s in sents[:2] if s.total_context or HISTORY.search(s.text))
-    if totals and len(totals) >= len(strong):
-        score -= 0.4
+    weights = {"counts": 0.5, "timed": 0.3, "casualties": 0.3, "lead": 0.2, "named": 0.2,
+               "negative_lead": -0.35, "total_lead": -0.35, "totals": -0.4}
+    found = evidence(doc, sents, mentions, hits)
+    score = sum(weights[k] * v for k, v in found.items())
     return score >= 0.5, max(0.0, min(1.0, score))
 
+
+def evidence(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits: list[Casualty]) -> dict[str, int]:
+    """The named pieces of evidence `is_new_attack` weighs, each a count or a 0/1 flag."""
+    mains = [main_clause(s.text) for s in sents]
+    negative = {s.index for s in sents if NON_EVENT.search(mains[s.index])
+                or (NON_EVENT_TOPIC.search(mains[s.index]) and not ATTACK_WORDS.search(mains[s.index]))}
+    lead = sents[:3]
+    strong = [m for m in mentions if not m.decoy and (m.launched or m.intercepted) and not m.role_default
+              and not PERIOD_TOTAL.search(mains[m.sentence]) and m.sentence not in negative]
+    named = [s for s in lead if s.attack_context and s.index not in negative
+             and any(m.sentence == s.index and not m.decoy for m in mentions)]
+    timed = [s for s in sents if s.attack_context and pipeline_time(mains[s.index]) and s.index not in negative
+             and not PERIOD_TOTAL.search(mains[s.index]) and not HISTORY.search(mains[s.index])]
+    casualty = [c for c in hits if c.count and sents[c.evidence.sentence].attack_context]
+    lead_attack = [s for s in lead if s.attack_context and s.index not in negative
+                   and any(e.label_ in SIDE_LABELS | PLACE_LABELS for e in ents_of(s.span))]
+    totals = [m for m in mentions if PERIOD_TOTAL.search(mains[m.sentence]) and (m.launched or m.intercepted or m.decoy)]
+    return {
+        "counts": int(bool(strong)), "timed": int(bool(timed)), "casualties": int(bool(casualty)),
+        "lead": int(bool(lead_attack)), "named": int(bool(named) and not strong),
+        "negative_lead": sum(1 for s in lead if s.index in negative),
+        "total_lead": sum(1 for s in sents[:2] if s.attack_context and (PERIOD_TOTAL.search(mains[s.index])
+                                                                         or HISTORY.search(mains[s.index]))),
+        "totals": int(bool(totals) and len(totals) >= len(strong)),
+    }
+
+
+# Where a sentence's main clause ends: a relative or adverbial clause about something else
+# ("..., where Ukrainian troops crossed in August", "after a drone factory was hit last year").
+SUBORDINATE = re.compile(r",\s+(?:where|which|when|whose|who|as|since|after|following|amid)\b|"
+                         r"\s(?:after|since|following|amid|ahead of|because of|because)\s", re.IGNORECASE)
+
+
+def main_clause(text: str) -> str:
+    """A sentence up to its first relative or adverbial clause."""
+    cut = SUBORDINATE.search(text)
+    return text[:cut.start()] if cut else text

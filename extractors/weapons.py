@@ -59,7 +59,9 @@ class Mention:
     place: str | None = None  # the place a count is tied to ("15 drones over Kursk region")
     singular: bool = False  # "a guided bomb", "one missile": a hit or a failed interception still counts 1
     article: bool = False  # "a guided bomb": counts 1 only when it is the whole event
+    plural: bool = False  # "missiles", "12 drones": more than one weapon of this kind
     role: str | None = None  # launched | intercepted | hit | failed | lost, from the count's own clause
+    role_default: bool = False  # no verb gave the role: a bare list ("The full list: 14 ...")
 
 
 
@@ -234,7 +236,8 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     phrase_start = num_start if value is not None else (mods[0].i if mods else start)
     mention = Mention(category, model, None, None, None, doc[phrase_start].idx,
                       head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy,
-                      generic_total=mixed, singular=singular, article=article)
+                      generic_total=mixed, singular=singular, article=article,
+                      plural=(value or 0) > 1 or (value is None and head_tok.lower_.endswith("s") and head_tok.lower_ != "uas"))
     if value is None:
         vague = j >= sent.start + 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in VAGUE_AMOUNTS
         if not info.attack_context or NON_EVENT.search(info.text) or (model is None and side is None and not vague):
@@ -245,7 +248,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     return _assign_role(doc, info, mention, value, num_start, head_tok.i, prev)
 
 
-NUM_TEXT = r"(\d[\d,]*|(?:[a-z]+[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
+NUM_TEXT = r"(\d[\d,]*|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|" \
            r"ninety|hundred)|all)"
 INTERCEPT_VERB = r"(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|brought down|suppressed|eliminated|taken down)"
@@ -284,8 +287,12 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                     continue
                 prior = [m for m in mentions if m.start < start and not m.decoy and (m.launched or m.model)]
                 if not prior or info.index - prior[-1].sentence > 1:
-                    continue
-                ref = prior[-1]
+                    ref = _weapon_word_before(sents, info, start)
+                    if ref is None:
+                        continue
+                    prior = [ref]
+                else:
+                    ref = prior[-1]
                 kinds = {_coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy}
                 if len(kinds) > 1:
                     continue  # "Kh-22 missiles, Kalibrs and Shahed drones ... Nine were intercepted": whose nine?
@@ -297,6 +304,18 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                                    "headless_intercept", side=ref.side))
                 taken.append((start, end))
     return out + anaphoric_intercepts(sents, mentions + out)
+
+
+def _weapon_word_before(sents: list[SentenceInfo], info: SentenceInfo, start: int) -> Mention | None:
+    """The weapon a headless count is about when no counted phrase precedes it: the last weapon word
+    of this or the two sentences before ("repelled an attack of sea drones. Three objects were destroyed")."""
+    for k in range(info.index, max(-1, info.index - 3), -1):
+        text = sents[k].text if k != info.index else info.text[:start - info.span.start_char]
+        words = [w.lower() for w in WEAPON_WORDS.findall(text) if w.lower() in lexicon.WEAPON_HEADS]
+        if words:
+            category = lexicon.WEAPON_HEADS[words[-1]]
+            return Mention(category, None, None, None, None, start, start, k, "weapon_word")
+    return None
 
 
 HEAD_NOUNS = "|".join(sorted(lexicon.WEAPON_HEADS))
@@ -375,9 +394,11 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
     between = text[prev.end - base:doc[num_start].idx - base] if prev is not None else ""
     if prev is not None and prev.role and COORDINATION.match(RELATIVE_TAIL.sub("", between, count=1)):
         role = prev.role  # "intercepted the six Kinzhals launched from aircraft, nine Kalibrs and three Iskanders"
+        m.role_default = prev.role_default
     else:
         role = _role(before, own_after)
     if role is None and prev is not None and prev.role:
+        m.role_default = prev.role_default
         role = prev.role  # "132 drones were destroyed: 54 drones over Saratov region, 40 drones over ..."
     if m.singular and info.attack_context and lexicon.NOT_INTERCEPTED.search(text):
         m.launched, m.launched_qualifier, m.intercepted = 1, "exact", 0
@@ -385,6 +406,7 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
         return m
     if role is None and m.singular:
         return m  # "a new bomb": a single weapon counts only as the subject or object of the attack
+    m.role_default = m.role_default or role is None
     m.role = role = role or "launched"  # a bare list ("The full list: 14 ..."); detection decides
     if role == "lost" or m.decoy:
         m.decoy = True
@@ -523,8 +545,8 @@ def _whole_event_singulars(mentions: list[Mention], sents: list[SentenceInfo]) -
     singles = [m for m in mentions if m.article and (m.launched or m.intercepted is not None)]
     if not singles:
         return
-    plural = {_coarse(m.category) for m in mentions if not m.singular and not m.decoy
-              and (m.launched or m.intercepted or m.rule == "weapon_named") and not _is_background(sents[m.sentence])}
+    plural = {_coarse(m.category) for m in mentions if m.plural and not m.decoy
+              and not _is_background(sents[m.sentence]) and sents[m.sentence].attack_context}
     for info in sents:
         if info.attack_context and not _is_background(info):
             for found in BARRAGE.finditer(info.text):
