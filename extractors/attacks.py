@@ -109,13 +109,28 @@ def _service_disrupted(context: str, key: str) -> bool:
 
 
 def _best_casualties(hits: list[Casualty]) -> list[Casualty]:
+    """The attack's killed and injured figures: the largest figure not tied to one place; differing
+    figures for several places with no total stay unknown; "no casualties" holds only when no figure of
+    either kind contradicts it (a city spared while another was hit)."""
     out = []
+    positive = any(c.count for c in hits)
     for kind in ("killed", "injured"):
         same = [c for c in hits if c.kind == kind]
-        if same:
+        if not same:
+            continue
+        children = any(c.children for c in same) or None
+        counted = [c for c in same if c.count]
+        general = [c for c in counted if c.place is None]
+        local = {c.count for c in counted if c.place is not None}
+        if general:
+            best = max(general, key=lambda c: c.count or 0)
+        elif len(local) == 1:
+            best = max(counted, key=lambda c: c.count or 0)
+        elif counted or positive:
+            best = replace(same[0], count=None, qualifier=None)  # per-place figures only, or spared here
+        else:
             best = max(same, key=lambda c: (c.count is not None, c.count or 0))
-            children = any(c.children for c in same) or None
-            out.append(replace(best, children=children))
+        out.append(replace(best, children=children))
     return out
 
 

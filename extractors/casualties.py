@@ -9,6 +9,7 @@ import re
 
 from extractors.cues import DAMAGE_WORDS, TIMEISH, SentenceInfo
 from extractors.numbers import parse_number, qualifier_of
+from extractors.pipeline import ents_of
 from extractors.types import Casualty, Evidence
 
 KILLED = r"(?:killed|killing|kills|kill|dead|died|deaths?|lives|fatalities|death toll)"
@@ -20,8 +21,8 @@ NUMWORD = r"(\d{1,3}(?:,\d{3})+|\d+|(?:a|one|two|three|four|five|six|seven|eight
           r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|hundred))*)"
 
 
-KILLED_PASSIVE = r"(?:killed|dead|died|lost their lives|perished)"
-INJURED_PASSIVE = r"(?:injured|wounded|hurt|hospitali[sz]ed|taken to hospital)"
+KILLED_PASSIVE = r"(?:killed|dead|died|lost their lives|perished|fatalities|deaths)"
+INJURED_PASSIVE = r"(?:injured|wounded|hurt|hospitali[sz]ed|taken to hospital|injuries)"
 NOT_AND = r"(?:(?!and\b|but\b)[\w-]+\s+)"
 
 
@@ -39,21 +40,43 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
                    re.IGNORECASE),
         # "one killed and another injured"
         re.compile(rf"\b(?:and|while)\s+(another)\s+(?:\w+\s+)?{passive}\b", re.IGNORECASE),
+        # "the driver was injured", "a man was reported killed": one person
+        re.compile(rf"\b(?<!no )(a|an|the|one)\s+(?:[\w-]+\s+){{0,2}}?{ONE_PERSON}\s+(?:\w+\s+){{0,3}}?"
+                   rf"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?{passive}\b", re.IGNORECASE),
     ]
 
 
-CASUALTY_CUE = re.compile(r"kill|dead|die|death|injur|wound|hurt|casualt|toll|hospital|lives|victim|fatalit|perish",
+ONE_PERSON = (r"(?:man|woman|person|civilian|resident|driver|worker|employee|guard|child|boy|girl|teenager|"
+              r"pensioner|farmer|soldier|operative|fighter|commander|officer|volunteer|paramedic|rescuer)")
+
+
+CASUALTY_CUE = re.compile(r"kill|dead|die|death|injur|wound|hurt|harm|safe|casualt|toll|hospital|lives|victim|fatalit|"
+                          r"perish|medical",
                           re.IGNORECASE)
 KILLED_RES = _casualty_patterns(KILLED, KILLED_PASSIVE)
 INJURED_RES = _casualty_patterns(INJURED, INJURED_PASSIVE)
-NO_CASUALTIES = re.compile(r"\b(no (?:casualties|victims)|no reports? of (?:casualties|injuries)|without (?:causing )?casualties)\b",
+# "no damage or casualties", "no civilian casualties", "there were no casualties"
+NO_CASUALTIES = re.compile(r"\b(no (?:[\w-]+ (?:or |and )?){0,2}?(?:casualties|victims)|no (?:immediate |initial |further )?"
+                           r"reports? of (?:immediate |civilian )?(?:casualties|victims)|without (?:causing )?casualties|"
+                           r"(?:people|civilians|residents|nobody|no one|crew|passengers)(?: \w+){0,2} (?:were|was) (?:not|un)"
+                           r"(?:hurt|harmed)|(?:were|was) not (?:hurt|harmed)|no (?:[\w-]+ ){0,2}?(?:one|people|civilians|residents|"
+                           r"crew|crew members|sailors|passengers) (?:was|were) (?:hurt|harmed)|unharmed|"
+                           r"(?:crew|passengers|sailors|people|residents)(?: \w+){0,3} (?:stayed|remained|are|were|is|was)(?: \w+){0,2} safe)\b",
                            re.IGNORECASE)
 NO_KILLED = re.compile(r"\b(nobody|no one|no-one) (?:was |were )?(?:killed|died)|\bno (?:deaths|fatalities|one died)\b",
                        re.IGNORECASE)
-NO_INJURED = re.compile(r"\b(nobody|no one|no-one) (?:on the ground )?(?:was |were )?(?:injured|hurt|wounded)|"
-                        r"\bno (?:injuries|one was hurt)\b", re.IGNORECASE)
-WAR_TOLL = re.compile(r"\b(the (?:war|conflict|invasion|fighting) (?:has|had)|since the (?:war|conflict|invasion|start)|"
-                      r"(?:in|throughout|during|of) the (?:war|conflict)\b|have died in|since (?:april|20\d\d))", re.IGNORECASE)
+NO_INJURED = re.compile(r"\b(nobody|no one|no-one) (?:on the ground )?(?:was |were )?(?:injured|wounded)|"
+                        r"\bno (?:[\w-]+ ){0,2}?(?:people|civilians|residents|crew|crew members|sailors|passengers) "
+                        r"(?:was|were) (?:injured|wounded)|"
+                        r"\bno (?:reported |immediate )?injuries|no reports? of injuries|no injuries were reported\b", re.IGNORECASE)
+MEDICAL_HELP = re.compile(rf"\b{QUAL}{NUMWORD}\s+(?:people|persons|residents|civilians)?\s*(?:who\s+)?(?:sought|needed|received|"
+                          rf"requested|asked for)\s+medical\s+(?:help|attention|care|assistance|aid)", re.IGNORECASE)
+# A toll that is not this attack's: the war's, a campaign's, a day's nationwide count.
+WAR_TOLL = re.compile(r"\b((?:the|its|their) (?:war|conflict|invasion|fighting|campaign),? (?:which )?(?:has|had)|"
+                      r"since the (?:war|conflict|invasion|start)|(?:in|throughout|during|of) the (?:war|conflict)\b|"
+                      r"have died in|since (?:january|february|march|april|may|june|july|august|september|october|"
+                      r"november|december|20\d\d|last)|(?:in|over|during) the (?:last|past) 24 hours|nationwide)",
+                      re.IGNORECASE)
 CHILDREN = re.compile(r"\b(child|children|kids?|teenagers?|boy|girl|infant|baby|minors?)\b", re.IGNORECASE)
 
 
@@ -67,7 +90,8 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
         for kind, patterns in (("killed", KILLED_RES), ("injured", INJURED_RES)):
             for pattern in patterns:
                 for m in pattern.finditer(info.text):
-                    value = 1 if m.group(1).lower() == "another" else parse_number(m.group(1))
+                    raw = m.group(1).lower()
+                    value = 1 if raw in ("another", "a", "an", "the") else parse_number(raw)
                     if value is None or value > 100_000:
                         continue
                     if _is_year(m) or _toll_kind_mismatch(m.group(0), kind):
@@ -76,7 +100,7 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
                     children = bool(CHILDREN.search(info.text)) or None
                     ev = Evidence(info.index, info.span.start_char + m.start(), info.span.start_char + m.end(),
                                   f"casualties_{kind}", 0.7)
-                    out.append(Casualty(kind, value, qual, children, ev))
+                    out.append(Casualty(kind, value, qual, children, ev, _place_of_figure(info, m.start(), m.end())))
                     break
         if CHILDREN.search(info.text) and re.search(rf"{KILLED}|{INJURED}", info.text, re.IGNORECASE) \
                 and info.attack_context | bool(DAMAGE_WORDS.search(info.text)):
@@ -85,6 +109,13 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
                 m = CHILDREN.search(info.text)
                 ev = Evidence(info.index, info.span.start_char + m.start(), info.span.start_char + m.end(), "children", 0.6)
                 out.append(Casualty(kind, None, None, True, ev))
+        medical = MEDICAL_HELP.search(info.text)
+        if medical and not any(c.kind == "injured" and c.evidence.sentence == info.index for c in out):
+            value = parse_number(medical.group(1))
+            if value:
+                ev = Evidence(info.index, info.span.start_char + medical.start(), info.span.start_char + medical.end(),
+                              "casualties_injured", 0.6)
+                out.append(Casualty("injured", value, qualifier_of(info.text[:medical.start(1)]), None, ev))
         for pattern, kinds in ((NO_CASUALTIES, ("killed", "injured")), (NO_KILLED, ("killed",)), (NO_INJURED, ("injured",))):
             m = pattern.search(info.text)
             if m:
@@ -92,6 +123,27 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
                 out += [Casualty(kind, 0, "exact", None, ev) for kind in kinds]
     return out
 
+
+
+def _place_of_figure(info: SentenceInfo, start: int, end: int) -> str | None:
+    """The place a casualty figure is given for: "In Kharkiv, the strike killed five", "injured 20
+    people in Kyiv", "Mykolaiv also came under attack, where six were injured"; None for the attack's
+    own figure ("killed three people across the country")."""
+    base = info.span.start_char
+    places = [(e.start_char - base, e.end_char - base, e.text) for e in ents_of(info.span) if e.label_ in ("PLACE", "REGION")]
+    if not places:
+        return None
+    text = info.text
+    first = places[0]
+    if re.match(r"^\s*(?:In|At|Near)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$", text[:first[0]]) and "," in text[first[1]:start]:
+        return first[2]  # fronted: "In the village of Ilskoye, two residents were hospitalised"
+    for p_start, p_end, name in places:
+        if end <= p_start <= end + 45 and re.search(r"\b(?:in|at|near)\b", text[end:p_start]) \
+                and not re.search(r"\b(?:attack|strike|strikes|raid|shelling)\s+(?:on|in)\b", text[end:p_start]):
+            return name  # "injured 20 people in four districts of Kyiv"
+        if p_end <= start and re.search(r",\s+where\b", text[p_end:start]):
+            return name  # "Mykolaiv was also hit, where six were injured"
+    return None
 
 
 def _is_year(m: re.Match) -> bool:

@@ -49,7 +49,7 @@ def evidence(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits:
               and not PERIOD_TOTAL.search(mains[m.sentence]) and m.sentence not in negative]
     named = [s for s in lead if s.attack_context and s.index not in negative
              and any(m.sentence == s.index and not m.decoy for m in mentions)]
-    timed = [s for s in sents if s.attack_context and pipeline_time(mains[s.index]) and s.index not in negative
+    timed = [s for s in sents if s.attack_context and pipeline_time(s.text) and s.index not in negative
              and not PERIOD_TOTAL.search(mains[s.index]) and not HISTORY.search(mains[s.index])]
     casualty = [c for c in hits if c.count and sents[c.evidence.sentence].attack_context]
     lead_attack = [s for s in lead if s.attack_context and s.index not in negative

@@ -68,6 +68,7 @@ class Casualty:
     qualifier: str | None
     children: bool | None
     evidence: Evidence
+    place: str | None = None  # the one place a figure is given for ("In Kharkiv, five were killed")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""Casualties (extractors/casualties.py and the attack's figures in extractors/attacks.py).
+
+Every sentence here is written for the test; none is taken from the evaluation sets.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from extractors.extract import shared_extractor
+from extractors.types import Document, Facts
+
+PUBLISHED = datetime(2026, 6, 3, 9, 0, tzinfo=timezone.utc)
+
+
+def facts_of(text: str) -> Facts:
+    return next(shared_extractor().extract([Document(id="t", text=text, published=PUBLISHED)]))
+
+
+def figures(text: str) -> tuple[int | None, int | None]:
+    facts = facts_of(text)
+    assert facts.attacks, "no attack extracted"
+    attack = facts.attacks[0]
+    return attack.casualty("killed"), attack.casualty("injured")
+
+
+def test_no_casualties_in_several_wordings():
+    tail = " after a Russian drone attack on the port of Izmail overnight, the governor said."
+    assert figures("There was no damage or casualties" + tail) == (0, 0)
+    assert figures("There were no civilian casualties" + tail) == (0, 0)
+    assert figures("People were not hurt" + tail) == (0, 0)
+    assert figures("The crew stayed safe" + tail) == (0, 0)
+
+
+def test_no_injuries_says_nothing_of_deaths():
+    text = "Hezbollah fired 25 rockets at northern Israel on Monday evening, and the army said there were no reported injuries."
+    assert figures(text) == (None, 0)
+
+
+def test_one_named_person_counts_one():
+    text = "A Russian drone struck a locomotive near Dnipro on Tuesday morning and the driver was injured, officials said."
+    assert figures(text) == (None, 1)
+
+
+def test_people_who_sought_medical_help_are_injured():
+    text = ("The number of victims of Tuesday's Russian missile strike on Zaporizhzhia has risen to 9 people who "
+            "sought medical help, the regional head said.")
+    assert figures(text) == (None, 9)
+
+
+def test_the_death_toll_rose_to_n():
+    text = ("A Russian missile hit an apartment block in Dnipro on Saturday. The death toll rose to 14 on Sunday, "
+            "the regional governor said.")
+    assert figures(text)[0] == 14
+
+
+def test_fatalities_and_injuries_as_nouns():
+    text = "The Israeli airstrike on the port on Saturday resulted in four fatalities and 33 injuries, officials said."
+    assert figures(text) == (4, 33)
+
+
+def test_per_city_figures_without_a_total_stay_unknown():
+    text = ("Russian missiles hit three Ukrainian cities on Tuesday, killing at least seven people. In Kharkiv, the "
+            "strike injured 41 people. The attack also injured at least 18 people in two districts of Kyiv.")
+    assert figures(text) == (7, None)
+
+
+def test_a_day_long_national_toll_is_not_the_attacks():
+    text = ("Russia fired 38 missiles at Ukraine overnight, the air force said on Friday. Officials reported nine "
+            "dead and 60 wounded across Ukraine in the last 24 hours.")
+    assert figures(text) == (None, None)
+
+
+def test_the_campaigns_toll_is_not_the_attacks():
+    text = ("Houthi rebels fired two missiles at a cargo ship in the Red Sea on Wednesday, the maritime agency said. "
+            "Their campaign, which has killed four sailors, has targeted dozens of vessels.")
+    assert figures(text) == (None, None)
+
+
+def test_a_city_spared_does_not_zero_the_attack():
+    text = ("Russian drones attacked Odesa overnight on Monday, injuring three people. Attacks also hit Izmail, "
+            "causing damage but no casualties.")
+    assert figures(text) == (None, 3)
