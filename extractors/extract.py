@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc
 
-from extractors import attacks, diplomacy, gazetteer
+from extractors import attacks, diplomacy, gazetteer, places
 from extractors.pipeline import all_ents, build_nlp, sentence_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
@@ -95,7 +95,7 @@ def all_places(doc: Doc) -> list[Place]:
         if ent.label_ not in ("PLACE", "REGION"):
             continue
         place = attacks.place_of(ent, sentence_of(ent)[0])
-        if place is None or attacks.in_name(doc, ent):
+        if place is None or attacks.in_name(doc, ent) or places.stands_for_government(doc, ent):
             continue
         key = gazetteer.ascii_key(place.name)
         if key not in seen:

@@ -7,6 +7,8 @@ Components (all registered factories with requires/assigns):
   sentencizer    sentence starts at terminal punctuation and at line breaks
   entity_ruler   PLACE, REGION, COUNTRY, DEMONYM, ACTOR and MODEL spans from the gazetteers
   nw_persons     PERSON spans from titles, roles and reporting verbs
+  nw_place_cues  PLACE spans for unknown names after "in/at/near/over"
+  nw_place_names PLACE spans for multi-word names: "Beit Shemesh", "Aita al-Shaab", "Novoshakhtinsk refinery"
 """
 from __future__ import annotations
 
@@ -204,6 +206,85 @@ def place_cues(doc: Doc) -> Doc:
     return doc
 
 
+# Generic first words of Levantine and other place names: "Beit Shemesh", "Ras Isa", "Kfar Giladi",
+# "Bint Jbeil", "Majdal Selm", "Cape Chauda", "Fort Sill", "Mount Hermon".
+TOPONYM_PREFIXES = {"Beit", "Beth", "Ras", "Kfar", "Kafr", "Tel", "Ein", "Bint", "Majdal", "Deir", "Khan", "Kiryat",
+                    "Qiryat", "Ramat", "Ramot", "Nahal", "Jabal", "Jebel", "Wadi", "Tell", "Misgav", "Ayelet", "Rosh",
+                    "Aita", "Ayta", "Maalot", "Ma'alot", "Givat", "Neve", "Mitzpe", "Sde", "Cape", "Fort", "Mount", "Lake"}
+# Facility and landform nouns that make a name a place of their own: "Novoshakhtinsk refinery",
+# "Engels-2 military airfield", "Sevastopol Bay", "Nikopol district", "Hamama School".
+FACILITY_NOUNS = {"refinery", "airfield", "airbase", "base", "airport", "terminal", "bay", "valley", "district",
+                  "square", "cathedral", "palace", "stadium", "theatre", "theater", "crossing", "school", "hospital",
+                  "mountains", "dam", "microdistrict"}
+FACILITY_ADJECTIVES = {"military", "oil", "naval", "air", "drama", "force", "thermal", "river", "sea", "training",
+                       "international", "presidential", "regional", "city"}
+GENERIC_PLACE_SUFFIX = {"village", "town", "settlement", "kibbutz", "hamlet"}
+TOPONYM_RE = re.compile(rf"\b(?:{'|'.join(sorted(TOPONYM_PREFIXES, key=len, reverse=True))})[ \t]+"
+                        rf"(?:(?:al|el|ash|as|an|ad)-)?[A-Z][\w'’]+(?:-[A-Z][\w]+)?|"
+                        rf"\b[A-Z][a-z]+[ \t]+(?:al|el)-[A-Z][a-z]+|\b(?:Al|El)-[A-Z][a-z]+")
+
+
+# "KYIV, Ukraine —", "MOSCOW (Reuters) -": a capitalised dateline at the start of a line
+DATELINE_RE = re.compile(r"(?:^|\n)[ \t]*([A-Z]{3,}(?:[ -][A-Z]{3,})?)(?=[ \t]*(?:,|:|\(|—|–|-[ \t]))")
+# "Engels-2 military airfield": a numbered name with a facility noun
+NUMBERED_FACILITY_RE = re.compile(rf"\b[A-Z][a-z]+-\d+[ \t]+(?:(?:{'|'.join(sorted(FACILITY_ADJECTIVES))})[ \t]+)*"
+                                  rf"(?:{'|'.join(sorted(FACILITY_NOUNS))}|air[ \t]+base)\b")
+
+
+@Language.component("nw_place_names", requires=["doc.ents"], assigns=["doc.ents"])
+def place_names(doc: Doc) -> Doc:
+    """PLACE spans for multi-word names: toponym prefixes ("Beit Shemesh", "Aita al-Shaab"), facility
+    names ("Novoshakhtinsk refinery", "Starokostiantyniv air base"); "Tulyanka village" is Tulyanka."""
+    text = text_of(doc)
+    ents = list(doc.ents)
+    new: list[Span] = []
+    for m in DATELINE_RE.finditer(text):
+        if m.group(1).title() in gazetteer.places():
+            span = doc.char_span(m.start(1), m.end(1))
+            if span is not None:
+                new.append(Span(doc, span.start, span.end, label="PLACE"))
+    for m in NUMBERED_FACILITY_RE.finditer(text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            new.append(Span(doc, span.start, span.end, label="PLACE"))
+    for m in TOPONYM_RE.finditer(text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and not any(t.ent_type_ in ("COUNTRY", "ACTOR", "MODEL", "DEMONYM") for t in span) \
+                and (span.start == 0 or doc[span.start - 1].lower_ not in REPORTING_TITLE_WORDS):
+            new.append(Span(doc, span.start, span.end, label="PLACE"))
+    if new:
+        ents = [e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)] + new
+    for ent in list(ents):
+        if ent.label_ not in ("PLACE", "PERSON") or ent.end >= len(doc):
+            continue
+        end = _facility_end(doc, ent.end)
+        if end is not None and (ent.label_ == "PLACE" or doc[end - 1].is_title):
+            ents = [e for e in ents if e is ent or not (e.start < end and ent.start < e.end)]
+            ents[ents.index(ent)] = Span(doc, ent.start, end, label="PLACE")
+        elif ent.label_ == "PLACE" and len(ent) > 1 and doc[ent.end - 1].lower_ in GENERIC_PLACE_SUFFIX:
+            ents[ents.index(ent)] = Span(doc, ent.start, ent.end - 1, label="PLACE")
+    doc.ents = filter_spans([e for e in ents if len(e)])
+    return doc
+
+
+REPORTING_TITLE_WORDS = {"president", "minister", "mr", "mrs", "ms", "dr", "general", "sheikh"}
+
+
+def _facility_end(doc: Doc, i: int) -> int | None:
+    """End of "<name> [military] airfield" when a facility noun follows a name at token i."""
+    j = i
+    if j < len(doc) and doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].like_num:
+        j += 2  # "Engels-2"
+    k = j
+    while k < len(doc) and k - j < 2 and doc[k].lower_ in FACILITY_ADJECTIVES:
+        k += 1
+    if k < len(doc) and doc[k].lower_ in FACILITY_NOUNS:
+        return k + 1
+    if k + 1 < len(doc) and doc[k].lower_ in ("air", "training") and doc[k + 1].lower_ in ("base", "ground"):
+        return k + 2
+    return None
+
+
 NOT_PLACE_WORDS = {"Telegram", "Facebook", "X", "Twitter", "English", "Russian", "Ukrainian", "Arabic", "Hebrew",
                    "Parliament", "Congress", "Senate", "Kremlin", "Pentagon", "Oval", "Iron", "Dome", "Patriot",
                    "Geneva", "God", "Christmas", "Easter", "Ramadan", "Orthodox", "Catholic", "Islam", "Europe",
@@ -237,6 +318,7 @@ def build_nlp(model: str = "blank") -> Language:
     nlp.add_pipe("nw_regions")
     nlp.add_pipe("nw_persons")
     nlp.add_pipe("nw_place_cues")
+    nlp.add_pipe("nw_place_names")
     return nlp
 
 

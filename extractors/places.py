@@ -41,7 +41,10 @@ DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", 
 
 
 def place_of(ent: Span, sentence: int) -> Place | None:
+    """A PLACE or REGION entity as a geocoded Place, its name folded to today's spelling."""
     text = span_text(ent)
+    if text.isupper() and len(text) > 3:
+        text = text.title()  # a dateline: "KYIV, Ukraine -"
     ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
     if ent.label_ == "REGION":
         stem = " ".join(text.split()[:-1]).replace(" - ", "-").replace(" -", "-")
@@ -75,13 +78,65 @@ def in_name(doc: Doc, ent: Span) -> bool:
         and prev.text not in NAME_PREFIX_OK
 
 
-def _speaks(doc: Doc, ent: Span) -> bool:
-    """A capital standing for its government: "Moscow said", "Kyiv's forces"."""
+GOVERNMENT_VERBS = {
+    "said", "says", "say", "claimed", "claims", "claim", "denied", "denies", "rejected", "rejects", "wants", "want",
+    "would", "will", "has", "have", "had", "is", "was", "were", "must", "should", "can", "could", "cannot", "launched",
+    "launches", "responded", "responds", "carried", "accused", "accuses", "announced", "announces", "insists",
+    "insisted", "believes", "believed", "warned", "warns", "hopes", "hoped", "sees", "refused", "refuses", "agreed",
+    "agrees", "demanded", "demands", "blamed", "blames", "signed", "sent", "sends", "considers", "urged", "urges",
+    "described", "describes", "expects", "expected", "moves", "moved", "quit", "quits", "pulled", "promoted",
+    "annexed", "kept", "keeps", "does", "did", "stepped", "argued", "continues", "continued", "called", "calls",
+    "now", "also", "however", "repeatedly", "regime", "government", "authorities", "leadership", "officials",
+    "independent", "post", "time", "times", "struck", "hit", "fired", "attacked", "pounded", "retaliated", "vowed",
+    "confirmed", "reported", "wanted", "needs", "needed", "appears", "seems", "considered", "committed", "pledged",
+}
+# Words after "Kyiv's" that keep it a place: "Kyiv's Darnytskyi district", "Kyiv's mayor".
+PLACE_PARTS = {"district", "districts", "region", "oblast", "mayor", "residents", "suburbs", "outskirts", "centre",
+               "center", "airport", "streets", "metro", "city", "skyline", "governor", "military", "administration"}
+GOVERNMENT_BEFORE = {"by", "with", "against", "accused", "accusing", "providing", "supplying", "between", "blamed",
+                     "urged", "told", "pressure", "aid", "support", "backed", "sanctions", "demands", "ties", "relations"}
+
+
+def stands_for_government(doc: Doc, ent: Span) -> bool:
+    """A capital standing for its government: "Moscow said", "Kyiv's demands", "pressure on Moscow",
+    "talks between Kyiv and Moscow", "the Kremlin-backed", "the Kiev regime" - not a place."""
     if span_text(ent) not in gazetteer.CAPITALS:
         return False
-    nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
-    return nxt in {"said", "says", "claimed", "denied", "has", "had", "is", "was", "would", "will", "'s", "’s",
-                   "called", "accused", "launched", "responded", "carried", "struck", "hit", "fired", "attacked"}
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    if nxt is not None:
+        if nxt.lower_ in ("'s", "’s"):
+            after = doc[ent.end + 1].lower_ if ent.end + 1 < len(doc) else ""
+            return after not in PLACE_PARTS
+        if nxt.lower_ in GOVERNMENT_VERBS:
+            return True
+        if nxt.text == "-" and ent.end + 1 < len(doc) and doc[ent.end + 1].lower_ in ("installed", "backed", "appointed",
+                                                                                       "controlled", "led", "allied"):
+            return True
+        if nxt.text == "," and ent.end + 2 < len(doc) and doc[ent.end + 1].lower_ in ("however", "meanwhile", "too"):
+            return True
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    if prev is not None:
+        if prev.lower_ in GOVERNMENT_BEFORE:
+            return True
+        if prev.lower_ in ("on", "to", "for") and ent.start > 1 and doc[ent.start - 2].lower_ in GOVERNMENT_BEFORE:
+            return True  # "pressure on Moscow", "aid to Kyiv", "support for Kyiv"
+    pair = _capital_pair(doc, ent)
+    return pair
+
+
+def _capital_pair(doc: Doc, ent: Span) -> bool:
+    """"Kyiv and Moscow", "Moscow and Kyiv": two governments named together."""
+    if ent.end + 1 < len(doc) and doc[ent.end].lower_ == "and" and doc[ent.end + 1].text in gazetteer.CAPITALS:
+        return True
+    return ent.start > 1 and doc[ent.start - 1].lower_ == "and" and doc[ent.start - 2].text in gazetteer.CAPITALS
+
+
+def is_dateline(doc: Doc, ent: Span) -> bool:
+    """"KYIV, Ukraine —", "MOSCOW (Reuters) -", "Kyiv:": where the report was filed, not where the attack was."""
+    if not doc[ent.start].is_sent_start and not (ent.start > 0 and doc[ent.start - 1].text in ("|", "—", "-", "–")):
+        return False
+    nxt = doc[ent.end].text if ent.end < len(doc) else ""
+    return span_text(ent).isupper() or nxt in (":", "—", "–", "•", "(")
 
 
 def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int], target: str | None) -> list[Place]:
@@ -97,7 +152,7 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
             if FROM_PLACE.search(before + " "):
                 continue
             place = place_of(ent, info.index)
-            if place is None or _speaks(doc, ent) or in_name(doc, ent):
+            if place is None or stands_for_government(doc, ent) or in_name(doc, ent) or is_dateline(doc, ent):
                 continue
             if target and place.country and place.country != target and place.admin_level != "sea":
                 continue
