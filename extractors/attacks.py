@@ -82,7 +82,7 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
 
 
 def _attack(doc: Doc, sents, wave: Wave, weapons: list[Mention], hits: list[Casualty], day) -> Attack:
-    places = _dedupe(attack_places(doc, sents, wave.sentences, wave.target))
+    places = _dedupe(attack_places(doc, sents, wave.sentences, wave.target, wave.attacker))
     context = " ".join(sents[i].text for i in sorted(wave.sentences))
     targets = tuple(lexicon.matching_keys(context, lexicon.TARGET_WORDS))
     services = tuple(k for k in lexicon.matching_keys(context, lexicon.SERVICE_WORDS)

@@ -60,7 +60,8 @@ DAMAGE_WORDS = re.compile(r"\b(damag|destroy|hit|struck|fire broke|debris|killed
                           r"casualt|explosion|blast|attack|strike|shell|target|fell|impact|air defen[cs]es? (?:were|was) "
                           r"(?:in action|active|working))\w*", re.IGNORECASE)
 HISTORY = re.compile(r"\b(since (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday), when|years? ago|"
-                     r"months? ago|in 20\d\d|last (?:year|month))\b", re.IGNORECASE)
+                     r"months? ago|in 20\d\d|last (?:year|month)|since (?:quitting|pulling|leaving|withdrawing|the collapse|"
+                     r"the failure|the start|the beginning))\b", re.IGNORECASE)
 DAMAGE_ONLY = re.compile(r"\b(were|was|been|got)\s+(?:\w+\s+)?(damaged|destroyed|hit|struck|killed|injured|wounded)\b|"
                          r"\b(deprived of|without (?:power|electricity|water|heat)|power outages?)\b", re.IGNORECASE)
 

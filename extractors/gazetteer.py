@@ -29,8 +29,10 @@ VARIANTS = {
     "Lugansk": "Luhansk", "Slavyansk": "Sloviansk", "Slovyansk": "Sloviansk", "Artemovsk": "Bakhmut",
     "Kramatorsk": "Kramatorsk", "Sumi": "Sumy", "Chernovtsy": "Chernivtsi", "Poltawa": "Poltava",
     "Kherson": "Kherson", "Kirovohrad": "Kirovohrad", "Qiryat Shmona": "Kiryat Shmona",
-    "Chornomors’k": "Chornomorsk", "Chornomors'k": "Chornomorsk", "Hudaydah": "Hodeidah",
-    "Al Hudaydah": "Hodeidah", "Hodeida": "Hodeidah",
+    "Chornomors’k": "Chornomorsk", "Chornomors'k": "Chornomorsk", "Khmelnitskyi": "Khmelnytskyi",
+    "Khmelnytsky": "Khmelnytskyi", "Khmelnitskiy": "Khmelnytskyi", "Khmelnytskyy": "Khmelnytskyi",
+    "Starokonstantinov": "Starokostiantyniv", "Starokostyantyniv": "Starokostiantyniv", "Kremenchug": "Kremenchuk",
+    "Nikopol'": "Nikopol", "Krivoi Rog": "Kryvyi Rih", "Belaya Tserkov": "Bila Tserkva", "Sumi": "Sumy",
 }
 
 # Areas that are not cities but are named as places in reporting: (name, level, country ISO2).
@@ -45,7 +47,10 @@ AREAS = (
     ("Darfur", "region", "SD"), ("Kordofan", "region", "SD"), ("Khartoum State", "region", "SD"),
     ("Kursk", "city", "RU"), ("Belgorod", "city", "RU"), ("Alaska", "region", "US"),
     ("Tatarstan", "region", "RU"), ("Transnistria", "region", "MD"), ("Sinai", "region", "EG"),
+    ("southern Lebanon", "region", "LB"), ("South Lebanon", "region", "LB"), ("Hula Valley", "region", "IL"),
 )
+# Areas whose control is disputed: never taken for the attacker's own ground (a launch site).
+CONTESTED = {"Crimea", "Sevastopol", "Golan Heights", "West Bank", "Gaza", "Gaza Strip", "Donbas", "Donbass"}
 
 COUNTRY_ALIASES = {
     "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
@@ -96,7 +101,8 @@ NOT_PLACES = {
     "Barra", "Ramadi", "Mandi", "Amir", "Kumar", "Ali", "Said", "Hit", "Trump", "Putin", "Ruse",
     "Sumter", "Ebo", "Tan", "Bo", "Man", "Gori", "Lida", "Kent", "Sherman", "Bryan", "Madison",
     "Fidan", "Sisi", "Bonn", "Marion", "Plano", "Aba", "Bida", "Ila", "Ise", "Jos", "Kano",
-    "Vance", "Rubio", "Moss", "Ryan", "Kim", "Lee", "Park", "Hawthorne", "Irving", "Kushner",
+    "Vance", "Rubio", "Moss", "Ryan", "Kim", "Lee", "Park", "Hawthorne", "Irving", "Kushner", "Human", "Media",
+    "Energy", "Development", "Station", "Palace", "Mission", "Progress", "Victory", "Unity", "Freedom", "Friendship",
 }
 
 

@@ -53,6 +53,7 @@ def ruler_patterns() -> list[dict]:
 
 REGION_RE = re.compile(r"\b((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ \t]+){1,2}(?:" + "|".join(REGION_WORDS) + r"|"
                        + "|".join(w.capitalize() for w in REGION_WORDS) + r"))\b")
+REGION_LEAD_STOP = {"In", "On", "At", "Of", "The", "Over", "Across", "Near", "From", "To", "And", "For", "Into", "With"}
 MODEL_RE = re.compile(r"\b((?:Kh|KN|S|FAB|KAB)-\d+[A-Z0-9/]*(?:-\d+)*s?)\b")
 
 
@@ -63,7 +64,11 @@ def regions_and_models(doc: Doc) -> Doc:
     text = text_of(doc)
     for label, pattern in (("REGION", REGION_RE), ("MODEL", MODEL_RE)):
         for m in pattern.finditer(text):
-            span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            start = m.start(1)
+            first = m.group(1).split()[0]
+            if label == "REGION" and first in REGION_LEAD_STOP:
+                start += len(first) + 1  # "In Dnipropetrovsk Region" in a title-case headline
+            span = doc.char_span(start, m.end(1), alignment_mode="contract")
             if span is not None and len(span):
                 new.append(Span(doc, span.start, span.end, label=label))
     if new:
@@ -140,7 +145,8 @@ class PersonTagger:
         """Runs of name words between titles and other stop words ("Kyiv Mayor Vitali Klitschko")."""
         out, run = [], []
         for w in list(re.finditer(r"\S+", m.group())) + [None]:
-            if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES:
+            if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES \
+                    and not self._side_word(doc, m.start() + w.start()):
                 run.append(w)
                 continue
             if 2 <= len(run) <= 4:
@@ -149,6 +155,12 @@ class PersonTagger:
                     out.append(Span(doc, span.start, span.end, label="PERSON"))
             run = []
         return out
+
+    @staticmethod
+    def _side_word(doc: Doc, char: int) -> bool:
+        """A country, demonym or actor ends a name run: "President of Ukraine Volodymyr Zelensky"."""
+        span = doc.char_span(char, char + 1, alignment_mode="expand")
+        return span is not None and span[0].ent_type_ in ("COUNTRY", "DEMONYM", "ACTOR")
 
     def _plausible(self, span: Span) -> bool:
         words = [t.text for t in span if t.text != "-"]

@@ -19,7 +19,14 @@ from extractors.numbers import parse_number
 from extractors.pipeline import ents_of, span_text
 from extractors.types import Evidence, Place
 
-FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$", re.IGNORECASE)
+FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$|"
+                        r"\bfrom\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:ships?|submarines?|warships?|vessels?|aircraft|"
+                        r"bombers|planes|jets)\s+(?:in|over|above|on)\s+(?:the\s+)?$|"
+                        r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$",
+                        re.IGNORECASE)
+# "the Black Sea port of Constanta", "Black Sea Fleet", "Kyiv Independent": a place naming something else
+PLACE_AS_MODIFIER = {"port", "ports", "coast", "fleet", "fleet's", "independent", "post", "times", "airlines",
+                     "region's", "city's", "regime"}
 
 REGIONS_RE = re.compile(rf"\b{NUMWORD}\s+(?:\w+\s+)?(?:regions|oblasts|provinces)\b", re.IGNORECASE)
 
@@ -70,8 +77,12 @@ NAME_PREFIX_OK = {"North", "South", "East", "West", "Northern", "Southern", "Eas
 
 
 def in_name(doc: Doc, ent: Span) -> bool:
-    """A place that is part of a longer name: "Shakhtar Donetsk", "Dynamo Kyiv"."""
-    if ent.start == 0 or ent.label_ != "PLACE":
+    """A place that is part of a longer name: "Shakhtar Donetsk", "Dynamo Kyiv", "Black Sea Fleet"."""
+    if ent.label_ != "PLACE":
+        return False
+    if ent.end < len(doc) and doc[ent.end].is_title and doc[ent.end].lower_ in PLACE_AS_MODIFIER:
+        return True
+    if ent.start == 0:
         return False
     prev = doc[ent.start - 1]
     return prev.is_title and prev.is_alpha and not prev.ent_type_ and not prev.is_sent_start \
@@ -139,8 +150,9 @@ def is_dateline(doc: Doc, ent: Span) -> bool:
     return span_text(ent).isupper() or nxt in (":", "—", "–", "•", "(")
 
 
-def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int], target: str | None) -> list[Place]:
-    """Places named where the attack landed: in attack sentences, not launch sites, in the target country."""
+def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int], target: str | None,
+                  attacker: str | None = None) -> list[Place]:
+    """Places named where the attack landed: in attack sentences, not launch sites, not the attacker's ground."""
     out: list[Place] = []
     for info in sents:
         if info.index not in attack_sentences:
@@ -148,13 +160,16 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
         for ent in ents_of(info.span):
             if ent.label_ not in PLACE_LABELS:
                 continue
-            before = doc[max(info.span.start, ent.start - 3):ent.start].text
+            before = doc[max(info.span.start, ent.start - 7):ent.start].text
             if FROM_PLACE.search(before + " "):
+                continue  # a launch site or a reference point: "from ships in the Black Sea", "west of Jerusalem"
+            if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_AS_MODIFIER:
                 continue
             place = place_of(ent, info.index)
             if place is None or stands_for_government(doc, ent) or in_name(doc, ent) or is_dateline(doc, ent):
                 continue
-            if target and place.country and place.country != target and place.admin_level != "sea":
-                continue
+            if place.country and place.admin_level != "sea" and place.name not in gazetteer.CONTESTED \
+                    and target and place.country != target:
+                continue  # the attacker's own ground (a launch site) or a third country (talks in Geneva)
             out.append(place)
     return out

@@ -67,3 +67,19 @@ def test_city_districts_keep_their_full_name():
 def test_a_village_is_named_without_the_word_village():
     text = "A drone was shot down over Tulyanka village late on Thursday, the regional governor said."
     assert "Tulyanka" in places(text)
+
+
+def test_launch_sites_and_reference_points_are_not_where_the_attack_landed():
+    text = ("Russia fired six Kalibr missiles from ships in the Black Sea at Odesa overnight, and a drone hit "
+            "a house in Bucha, a town west of Kyiv, the air force said on Friday.")
+    assert locations(text) == {"Odesa", "Bucha"}
+
+
+def test_a_fleet_named_after_a_sea_is_not_the_sea():
+    text = "The Black Sea Fleet repelled an attack of sea drones on Sevastopol early on Monday, the governor said."
+    assert "Black Sea" not in places(text)
+
+
+def test_transliteration_variants_of_a_region_fold_to_one_name():
+    text = "Russian missiles targeted an airfield in the Khmelnitskyi region overnight on Friday, the air force said."
+    assert "Khmelnytskyi region" in locations(text)
