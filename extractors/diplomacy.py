@@ -21,6 +21,7 @@ from extractors.types import Diplomacy, Evidence
 
 KINDS = (
     ("call", re.compile(r"\b(phone call|telephone (?:call|conversation)|phone conversation|call with|"
+                        r"conversation (?:between|with)|(?:talk|talked|speak|spoke)\s+(?:for|by phone|over the phone)|"
                         r"spoke (?:by phone|on the phone|with)|held a call|video call|(?:a|the|in) call\b|"
                         r"(?:talked|spoke) (?:\w+\s+){0,4}?with\b)", re.I)),
     ("summit", re.compile(r"\bsummit\b", re.I)),
@@ -28,15 +29,15 @@ KINDS = (
     ("meeting", re.compile(r"\b(met|meet|meeting|meetings|meets|hosted|consultations|s[ia]t down with)\b", re.I)),
     ("agreement", re.compile(r"\b(agreed (?:to|on)|agreement|signed a deal|signed an?|memorandum|accord)\b", re.I)),
 )
-PLANNED = re.compile(r"\b(will|would|to be held|to hold|to meet|next (?:week|month|round)|is expected|are expected|"
-                     r"plans? to|planned|scheduled|upcoming|set to|due to|tomorrow|later this)\b", re.I)
+PLANNED = re.compile(r"\b(will|to be held|to hold|to meet|next (?:week|month|round)|is expected|are expected|"
+                     r"plans to|planning to|planned|scheduled|upcoming|set to|due to|tomorrow|later this)\b", re.I)
 ONGOING = re.compile(r"\b(are taking place|is taking place|under way|underway|ongoing|continue[sd]?|"
                      r"are being held|is being held|began|begin|started|opened|first day|second day)\b", re.I)
 PAST = re.compile(r"\b(last (?:year|month)|previous round|earlier round|first round|in (?:january|february|march|"
                   r"april|may|june|july|august|september|october|november|december)|weeks? ago|months? ago|"
                   r"years? ago|had (?:met|held))\b", re.I)
-HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|head of (?:the )?delegation|"
-                      r"delegation head|chaired by)\b", re.I)
+HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|head of (?:the |its |their )?(?:[\w-]+ ){0,2}?"
+                      r"(?:delegation|negotiating team)|delegation head|chaired by|represented by)\b", re.I)
 DURATION = re.compile(r"\b(?:lasted|lasting|went on for|stretched (?:beyond|over|for)|for)\s+((?:about|around|nearly|"
                       r"almost|more than|over|less than|under|some|just over|beyond)\s+)?(\w+(?:-\w+)?)\s+(hours?|minutes?)\b"
                       r"|\b(\w+)[- ](hour|minute)\s+(?:talks|meeting|call|session|conversation)", re.I)
@@ -106,6 +107,10 @@ def person_countries(doc: Doc) -> dict[str, str]:
     "Umerov, Secretary of Ukraine's Security Council", "Trump's envoy Steve Witkoff"."""
     out: dict[str, str] = {}
     persons = [e for e in all_ents(doc) if e.label_ == "PERSON"]
+    for ent in persons:  # known public figures first: their country does not depend on the words nearby
+        figure = gazetteer.public_figure(ent.text)
+        if figure:
+            out[figure[0]] = out[gazetteer.person_name(ent.text)] = figure[1]
     for _ in range(2):  # a second pass resolves "X's envoy Y" once X is known
         _nationality_pass(doc, persons, out)
     return out
@@ -145,9 +150,15 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
     text = span_text(sent)
     for cue in HEAD_CUE.finditer(text):
         cue_char = sent.start_char + cue.start()
-        person = _nearest_person(sent, cue_char, after=cue.group(1).lower().endswith("by") or "negotiator" in cue.group(1).lower())
+        after = cue.group(1).lower().endswith("by") or "negotiator" in cue.group(1).lower()
+        person = _nearest_person(sent, cue_char, after=after)
+        if person is None and not after:
+            person = _nearest_person(sent, sent.start_char + cue.end(), after=True)  # "the head of the delegation, X,"
         if person is None:
             continue
+        cue_char = max(cue_char, sent.start_char + cue.end()) if cue.group(1).lower().startswith("head of") else cue_char
+        if cue.group(1).lower() == "represented by" and _listed_after(sent, person):
+            continue  # "represented by X, Y and Z": a list of members, not a head
         country = _country_near(doc, sent, cue_char) or nationality.get(_full(person, nationality))
         if country:
             heads.setdefault(country, _full(person, nationality))
@@ -157,7 +168,7 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
                 and sent.start_char + m.start() <= e.start_char <= sent.start_char + m.end()]
         if person is not None and side:
             heads.setdefault(gazetteer.country_of_name(side[0].text), _full(person, nationality))
-    if kind in ("call", "meeting", "summit") and not heads and PRINCIPALS.search(text):
+    if kind in ("call", "meeting", "summit") and not heads and PRINCIPALS.search(text) and status_of(text) != "planned":
         for p in (e for e in ents_of(sent) if e.label_ == "PERSON"):
             country = nationality.get(_full(p, nationality))
             if country:
@@ -169,12 +180,15 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
 
 LED_THE = re.compile(r"\b(?:led|headed|leads|heads|leading|heading)\s+(?:the\s+)?(?:\w+(?:'s|’s)?\s+){1,2}?"
                      r"(?:delegation|team|side|negotiators|one)\b", re.I)
-PRINCIPALS = re.compile(r"\b(spoke|speak|talked|talks? with|phone|call|met|meet|meeting with|hosted|summit|"
-                        r"s[ia]t down|held talks)\b", re.I)
+PRINCIPALS = re.compile(r"\b(spoke|speak|talk|talked|talks? with|phone|telephone|call|called|conversation|discussed|met|"
+                        r"meet|meeting with|hosted|received|summit|s[ia]t down|held talks)\b", re.I)
 
 
 def _full(person: Span, nationality: dict[str, str]) -> str:
     text = gazetteer.person_name(person.text)
+    figure = gazetteer.public_figure(text)
+    if figure:
+        return figure[0]
     if " " not in text:
         for full in nationality:
             if full.split()[-1] == text:
@@ -190,6 +204,12 @@ def _nearest_person(sent: Span, char: int, after: bool) -> Span | None:
             return min(following, key=lambda p: p.start_char - char)
     preceding = [p for p in persons if p.end_char <= char]
     return max(preceding, key=lambda p: p.end_char) if preceding else None
+
+
+def _listed_after(sent: Span, person: Span) -> bool:
+    """Another person follows in a list: "X, Y and Z"."""
+    rest = [e for e in ents_of(sent) if e.label_ == "PERSON" and e.start >= person.end]
+    return bool(rest) and sent.doc[person.end].text in (",", "and")
 
 
 def _clause_subject(sent: Span, char: int) -> Span | None:

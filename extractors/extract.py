@@ -79,6 +79,9 @@ def persons(doc: Doc) -> list[Entity]:
         if ent.label_ != "PERSON":
             continue
         name = gazetteer.person_name(ent.text)
+        figure = gazetteer.public_figure(name)
+        if figure:
+            name = figure[0]
         last = name.split()[-1]
         if " " in name:
             full.setdefault(last, name)

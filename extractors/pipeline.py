@@ -128,6 +128,7 @@ class PersonTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [span for m in NAME_RE.finditer(text_of(doc)) for span in self._candidates(doc, m)]
+        spans += self._public_figures(doc, spans)
         ents = list(doc.ents) + spans
         known = {s.text.split()[-1] for s in spans}
         if known:
@@ -154,6 +155,18 @@ class PersonTagger:
                 if span is not None and all(t.ent_type_ in ("", "PLACE") for t in span) and self._plausible(span):
                     out.append(Span(doc, span.start, span.end, label="PERSON"))
             run = []
+        return out
+
+    @staticmethod
+    def _public_figures(doc: Doc, spans: list[Span]) -> list[Span]:
+        """Known public figures named by surname alone ("Trump and Putin talk"), not already in a name."""
+        taken = {t.i for s in spans for t in s}
+        out = []
+        for m in public_figure_re().finditer(text_of(doc)):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and not any(t.i in taken for t in span) \
+                    and all(t.ent_type_ in ("", "PLACE", "PERSON") for t in span):
+                out.append(Span(doc, span.start, span.end, label="PERSON"))
         return out
 
     @staticmethod
@@ -309,6 +322,16 @@ def _has_org_word(words: list[str]) -> bool:
     org = {"Company", "Corporation", "Bank", "Ministry", "University", "Institute", "Committee", "Party",
            "Agency", "Center", "Centre", "Club", "Stadium", "Airport", "Airlines", "Media", "Times", "Post"}
     return any(w in org for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def public_figure_re() -> re.Pattern:
+    """Surnames (and their spelling variants) of the gazetteer's public figures."""
+    names = set()
+    for full, (_, others) in gazetteer.PUBLIC_FIGURES.items():
+        names.add(full.split()[-1])
+        names.update(o.split()[-1] for o in others)
+    return re.compile(r"\b(?:" + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) + r")\b(?!['’]s\b-)")
 
 
 @functools.lru_cache(maxsize=4)
