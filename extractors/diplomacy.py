@@ -64,21 +64,44 @@ def kind_of(text: str) -> str | None:
 
 
 def venue_of(doc: Doc, sent: Span) -> str | None:
-    """A city named as where the talks are: "in Geneva", "Geneva talks"; a country only after "in"."""
+    """Where talks are held: "talks in Geneva", "the Geneva talks", "flew to Riyadh for talks", a
+    building that stands for its city ("a White House summit" -> Washington); a country only after "in".
+    The subject of talks is not their venue: "Gaza truce talks", "the war in Ukraine"."""
+    text = span_text(sent)
+    for building, city in BUILDING_VENUES.items():
+        at = text.find(building)
+        if at >= 0 and (re.search(r"\b(?:at|in|inside)\s+(?:the\s+)?$", text[:at])
+                        or re.match(r"\s+(?:summit|meeting|talks)\b", text[at + len(building):])):
+            return city
     ents = sorted(ents_of(sent), key=lambda e: e.label_ != "PLACE")  # cities before countries
     for ent in ents:
         if ent.label_ not in ("PLACE", "COUNTRY"):
             continue
-        before = doc[max(sent.start, ent.start - 2):ent.start].text + " "
+        before = doc[max(sent.start, ent.start - 3):ent.start].text + " "
         after = doc[ent.end:min(sent.end, ent.end + 2)].text.lower()
         talkish = re.match(r"^(peace )?(talks|negotiations|meeting|summit|round|format|process)", after)
+        if TOPIC_BEFORE.search(before) or re.match(r"^(?:truce|ceasefire|cease-fire|peace deal|war)\b", after):
+            continue  # "the ceasefire in Gaza", "Gaza truce talks": what the talks are about
         if ent.label_ == "COUNTRY" and not re.search(r"\bin\s+$", before):
             continue
-        if VENUE_PREP.search(before) or talkish:
+        if VENUE_PREP.search(before) or TRAVEL_TO.search(before) or talkish:
             if ent.label_ == "COUNTRY":
                 return gazetteer.country_of_name(ent.text)
             return gazetteer.fold_variant(ent.text)
     return None
+
+
+# Buildings reported as the place of talks, and the city they stand in.
+BUILDING_VENUES = {"White House": "Washington", "Oval Office": "Washington", "Kremlin": "Moscow",
+                   "Elysee Palace": "Paris", "Élysée Palace": "Paris", "Downing Street": "London",
+                   "Dolmabahce Palace": "Istanbul", "Dolmabahçe Palace": "Istanbul", "Mar-a-Lago": "Palm Beach",
+                   "Camp David": "Camp David", "Mariinsky Palace": "Kyiv"}
+TRAVEL_TO = re.compile(r"\b(?:fly|flies|flew|flown|flying|travel\w*|head(?:ed|ing|s)?|arriv\w+|go|going|went|gone|"
+                       r"come|came|coming)\s+to\s+(?:the\s+)?$", re.I)
+TOPIC_BEFORE = re.compile(r"\b(?:war|conflict|ceasefire|cease-fire|truce|fighting|crisis|situation|settlement|offensive|"
+                          r"operations?|strikes?|attacks?|hostages(?: held)?|matches|games?)\s+(?:in|over|on|for)\s+(?:the\s+)?$",
+                          re.I)
+CANCELLED = re.compile(r"\b(?:called off|cancell?ed|postponed|scrapped)\b", re.I)
 
 
 def status_of(text: str) -> str:
@@ -253,6 +276,13 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     for n, sent in enumerate(sents_of(doc)):
         text = span_text(sent)
         kind = kind_of(text)
+        if kind is not None and CANCELLED.search(text):
+            continue  # "a meeting planned for May 2 was called off"
+        if kind is None and cands and cands[-1].venue is None or kind is None and cands \
+                and gazetteer.country_names().get(cands[-1].venue or ""):
+            travel = venue_of(doc, sent) if TRAVEL_TO.search(text + " ") or re.search(r"\b(?:flown|flew|arrived)\s+to\b", text) else None
+            if travel:
+                cands[-1].venue = travel  # "The delegation has already flown to Riyadh."
         if kind is None:
             # "The Russian delegation is led by X": heads without an event word join the last event
             if HEAD_CUE.search(text) or LED_THE.search(text):
@@ -289,7 +319,8 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
         same.duration = same.duration or c.duration
         if same.status in ("held", None) and c.status in ("ongoing", "planned"):
             same.status = same.status or c.status
-    return [m for m in merged if m.venue or m.heads or (len(m.parties) >= 2 and m.kind != "agreement")]
+    return [m for m in merged if (m.venue or m.heads or len(m.parties) >= 2)
+            and (m.kind != "agreement" or len(m.parties) >= 2)]
 
 
 def _country_venues(cands: list[Candidate]) -> None:

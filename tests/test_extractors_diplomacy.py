@@ -68,3 +68,33 @@ def test_transliteration_variants_fold_to_one_person():
     names = {p.name for p in facts_of(text).persons}
     assert {"Volodymyr Zelensky", "Vitali Klitschko", "Andrii Sybiha"} <= names
     assert not names & {"Volodymyr Zelenskyy", "Zelenskiy", "Vitaliy Klychko", "Andrii Sybiga"}
+
+
+def venues(text: str) -> set[str | None]:
+    return {d.venue for d in facts_of(text).diplomacy}
+
+
+def test_a_building_venue_stands_for_its_city():
+    text = "Trump received Zelensky at the White House on Monday for a summit with European leaders."
+    assert venues(text) == {"Washington"}
+
+
+def test_a_building_speaking_is_not_a_venue():
+    text = "According to the Kremlin, Putin and Trump spoke by phone for two hours on Tuesday."
+    assert None in venues(text) and "Moscow" not in venues(text)
+
+
+def test_travel_to_a_city_for_talks_names_the_venue():
+    text = ("US officials arrived in Saudi Arabia on Monday ahead of talks with Russia. "
+            "The Russian delegation has already flown to Riyadh.")
+    assert venues(text) == {"Riyadh"}
+
+
+def test_the_subject_of_talks_is_not_their_venue():
+    text = "Gaza truce talks will restart in Doha on Wednesday, mediators said."
+    assert venues(text) == {"Doha"}
+
+
+def test_a_cancelled_meeting_has_no_venue():
+    text = "A meeting planned for May 2 in Rome was called off, the ministry said."
+    assert "Rome" not in venues(text)
