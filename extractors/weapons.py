@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from extractors import gazetteer, lexicon
 from extractors.cues import HISTORY, NON_EVENT, PAST_COUNT, PERIOD_TOTAL, PLACE_LABELS, WEAPON_WORDS, SentenceInfo
 from extractors.numbers import parse_number, qualifier_of
-from extractors.pipeline import all_ents
+from extractors.pipeline import all_ents, text_of
 
 VAGUE_AMOUNTS = {"dozens", "hundreds", "scores", "swarm", "wave", "number", "barrage", "salvo", "several", "waves"}
 QUAL_WORDS = {"about", "around", "nearly", "almost", "some", "over", "least", "than", "to", "approximately",
@@ -31,7 +31,8 @@ NOT_WEAPON_HEAD_NEXT = {"attack", "attacks", "strike", "strikes", "operator", "o
                         "program", "programme", "industry", "components", "parts", "wave", "waves", "launchers",
                         "systems", "defence", "defense", "carrier", "carriers", "launcher", "pilot", "pilots",
                         "footage", "sighting", "sightings", "shelter", "shelters", "interceptor", "interceptors",
-                        "campaign", "campaigns", "programs", "programmes", "capabilities", "technology"}
+                        "campaign", "campaigns", "programs", "programmes", "capabilities", "technology", "view",
+                        "views", "image", "images", "video", "videos", "photo", "photos", "camera", "cameras"}
 NUMBER_WORDS_EXTRA = {"both": 2}
 # "unmanned surface vehicles", "uncrewed aerial vehicle", "sea drone boats": a drone by its description
 DEFENSIVE = re.compile(r"\banti\s*-?\s*(?!ship|radar)\w|\binterceptor\b|\bsurface\s*-\s*to\s*-\s*air\b", re.IGNORECASE)
@@ -62,6 +63,8 @@ class Mention:
     plural: bool = False  # "missiles", "12 drones": more than one weapon of this kind
     role: str | None = None  # launched | intercepted | hit | failed | lost, from the count's own clause
     role_default: bool = False  # no verb gave the role: a bare list ("The full list: 14 ...")
+    projectile: bool = False  # named only "projectile": its category comes from the article's other weapon words
+    relative_launch: bool = False  # "drones launched from the east were shot down": launched too, if no other count says
 
 
 
@@ -126,8 +129,21 @@ def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
                 out.append(mention)
             i = h_end
     mentions = sorted(out + headless_intercepts(sents, out), key=lambda m: m.start)
+    _projectiles_by_context(mentions, text_of(doc))
     _whole_event_singulars(mentions, sents)
     return mentions
+
+
+def _projectiles_by_context(mentions: list[Mention], text: str) -> None:
+    """"A projectile" is a missile in an article about missiles and a rocket in one about rockets."""
+    if not any(m.projectile for m in mentions):
+        return
+    low = text.lower()
+    missiles, rockets = len(re.findall(r"\bmissiles?\b", low)), len(re.findall(r"\brockets?\b", low))
+    if missiles > rockets:
+        for m in mentions:
+            if m.category == "rocket" and m.model is None and m.projectile:
+                m.category = "missile"
 
 
 def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
@@ -166,6 +182,12 @@ def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
     return i + 1, None, None
 
 
+def _maker(doc: Doc, i: int) -> bool:
+    """"Iranian-made", "US-supplied": the country that built the weapon, not the one that fired it."""
+    return i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].lower_ in (
+        "made", "designed", "built", "supplied", "produced", "developed", "manufactured")
+
+
 def _category_word(token: Token) -> bool:
     """A word that names a kind of weapon in front of its noun: "ballistic", "cruise", "anti-aircraft"."""
     return token.lower_ in lexicon.CATEGORY_MODIFIERS or token.lower_ in ("aircraft", "radar", "guided", "ship") \
@@ -185,7 +207,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     # walk left over modifiers: adjectives, demonyms, models, "attack", "-type"
     j = start - 1 if category is not None else h_end - 2
     mods: list[Token] = []
-    while j >= sent.start and j >= h_end - 8:
+    while j >= sent.start and j >= h_end - (13 if any(t.text == "," for t in mods) else 8):
         t = doc[j]
         hyphenated = j + 1 < h_end and doc[j + 1].text == "-" and j > sent.start and doc[j - 1].text == "-"
         listed = t.lower_ in ("and", "or", ",") and mods and j > sent.start and _category_word(doc[j - 1]) \
@@ -214,8 +236,9 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     if DEFENSIVE.search(doc[max(sent.start, head_tok.i - 3):head_tok.i].text) and not any(t.text in (",", "and") for t in mods):
         return None  # "anti-ballistic missile", "anti-aircraft missile": the defence, not the attack
     decoy = any(w in lexicon.DECOY_WORDS for w in mod_words) or head_tok.lower_ in lexicon.DECOY_WORDS
-    side = next((gazetteer.country_of_name(t.text) for t in mods if t.ent_type_ in ("DEMONYM", "ACTOR")), None)
-    if side is None and j >= sent.start and doc[j].ent_type_ in ("DEMONYM", "ACTOR"):
+    side = next((gazetteer.country_of_name(t.text) for t in mods if t.ent_type_ in ("DEMONYM", "ACTOR")
+                 and not _maker(doc, t.i)), None)
+    if side is None and j >= sent.start and doc[j].ent_type_ in ("DEMONYM", "ACTOR") and not _maker(doc, j):
         side = gazetteer.country_of_name(doc[j].text)
     num_end = j + 1
     value, num_start = _number_before(doc, num_end, sent.start)
@@ -237,6 +260,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     mention = Mention(category, model, None, None, None, doc[phrase_start].idx,
                       head_tok.idx + len(head_tok.text), info.index, "weapon_count", side=side, decoy=decoy,
                       generic_total=mixed, singular=singular, article=article,
+                      projectile=head_tok.lower_.startswith("projectile"),
                       plural=(value or 0) > 1 or (value is None and head_tok.lower_.endswith("s") and head_tok.lower_ != "uas"))
     if value is None:
         vague = j >= sent.start + 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in VAGUE_AMOUNTS
@@ -293,7 +317,8 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                     prior = [ref]
                 else:
                     ref = prior[-1]
-                kinds = {_coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy}
+                kinds = {_coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy
+                         and m.start < start}
                 if len(kinds) > 1:
                     continue  # "Kh-22 missiles, Kalibrs and Shahed drones ... Nine were intercepted": whose nine?
                 raw = match.group(1)
@@ -327,6 +352,10 @@ ANAPHORIC_NONE = re.compile(rf"(?:\bthe\s+(?:[\w-]+\s+)?({HEAD_NOUNS}|shaheds|ka
                             rf"\bnone(?:\s+of\s+them)?\s+(?:were|was|could\s+be)\s+{INTERCEPT_VERB}", re.IGNORECASE)
 
 
+PART_OF = re.compile(r"\b(?:some|most|many|several|majority|part|few|half|dozens|hundreds|none|one|two|three|all but)"
+                     r"\s+of\s*$", re.IGNORECASE)
+
+
 def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> list[Mention]:
     """"The drones were all destroyed", "all the missiles were shot down" (as many as were launched),
     "they could not be shot down", "none were intercepted" (0), for the weapons counted just before."""
@@ -336,6 +365,8 @@ def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> 
             continue
         for pattern in (ANAPHORIC_ALL, ANAPHORIC_NONE):
             for match in pattern.finditer(info.text):
+                if PART_OF.search(info.text[:match.start()]):
+                    continue  # "some of the projectiles were intercepted": not all of them
                 start = info.span.start_char + match.start()
                 head = (match.group(1) or "").lower() or None
                 wanted = _coarse(lexicon.WEAPON_HEADS.get(head.rstrip("s") if head in ("shaheds", "kalibrs") else head,
@@ -388,6 +419,7 @@ def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start
         m.rule, m.role = "all_intercepted", "intercepted"
         return m
     own_after, relative_launch = _own_clause_after(after)
+    m.relative_launch = relative_launch or bool(LATE_LAUNCH.search(after[:120]))
     if _background(before, own_after):
         m.decoy = True  # a figure of an earlier event or a comparison, kept out of this one
         return m
@@ -437,7 +469,10 @@ CLAUSE_END = re.compile(r"[;:()]|\s(?:while|whereas|but|although)\s|\b\d|\b(?:on
 RELATIVE = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:(?:were|was|had|have|has|are|is)\s+)?(?:been\s+)?\w+|"
                       r"(?:launched|fired|sent|aimed|directed|flying|heading|headed|carrying|loaded|packed|armed|"
                       r"bound|coming|travelling|traveling)\b)", re.IGNORECASE)
-LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\b", re.IGNORECASE)
+LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed|crossed|crossing|flying|heading|headed|"
+                               r"coming|approaching|entering)\b", re.IGNORECASE)
+# "three drones were intercepted over the sea, launched from the east": a participle after the verb
+LATE_LAUNCH = re.compile(r",\s*(?:saying\s+(?:they|it)\s+(?:were|was)\s+)?(?:launched|fired)\s+(?:from|by)\b", re.IGNORECASE)
 FINITE_AUX = re.compile(r"(?<!that )(?<!which )\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|"
                         r"[,.;]", re.IGNORECASE)
 RELATIVE_TAIL = re.compile(r"^\s*(?:launched|fired|sent)\s+(?:from|by|at|on|towards?|over|against)\s+[^,;]*?(?=,|\s+and\s|$)",
@@ -445,7 +480,7 @@ RELATIVE_TAIL = re.compile(r"^\s*(?:launched|fired|sent)\s+(?:from|by|at|on|towa
 COORDINATION = re.compile(r"^\s*(?:[,:;]\s*)?(?:and\s+|as\s+well\s+as\s+|plus\s+|including\s+)?"
                           r"(?:(?:about|around|nearly|almost|some|over|more\s+than|at\s+least|up\s+to|another|a\s+further)\s+)?$",
                           re.IGNORECASE)
-COMPARISON = re.compile(r"\bthan\s+(?:the|a|an|its|last)\b[^,;]*$|\b(?:compared\s+(?:with|to)|up\s+from|down\s+from|"
+COMPARISON = re.compile(r"\bthan\s+(?:the|a|an|its|last)\b[^,;]*$|\b(?:most recent|latest|previous|last)\s+(?:\w+\s+)?being\s*$|\b(?:compared\s+(?:with|to)|up\s+from|down\s+from|"
                         r"the\s+(?:previous|earlier|last)\s+record(?:\s+of)?|beating|surpassing|exceeding)\s+(?:the\s+)?[^,;]*$",
                         re.IGNORECASE)
 ACTIVE_HIT = re.compile(r"^\s*(?:\w+ly\s+|also\s+|then\s+|later\s+|reportedly\s+)?(?:" + lexicon.HIT_WORDS.pattern[3:-3]
@@ -624,6 +659,10 @@ def combine_weapons(mentions: list[Mention]) -> list[Mention]:
             target.launched_qualifier = m.launched_qualifier  # headlines drop "about"; the body keeps it
         if target.intercepted is None and m.intercepted is not None:
             target.intercepted = m.intercepted
+    for e in entries:
+        if e.launched is None and e.intercepted and e.relative_launch and not any(
+                o.launched for o in entries if _coarse(o.category) == _coarse(e.category)):
+            e.launched, e.launched_qualifier = e.intercepted, "exact"  # no other launch count: these were all
     return _drop_totals(entries)
 
 

@@ -165,3 +165,36 @@ def test_a_headless_count_after_several_kinds_is_nobodys():
     text = ("On Wednesday night Russia struck the south with Kh-22 cruise missiles and Shahed drones, the general "
             "staff said. Twelve were intercepted.")
     assert all(c[2] is None for c in counts(text))
+
+
+def test_a_maker_is_not_the_attacker():
+    text = ("Russia fired 30 drones at Ukraine overnight, the air force said on Saturday. It said 24 "
+            "Iranian-made Shahed drones launched by Russia were shot down.")
+    facts = facts_of(text)
+    assert [(a.attacker, a.target_country) for a in facts.attacks] == [("Russia", "Ukraine")]
+    assert counts(text) == {("drone", 30, 24)}
+
+
+def test_some_of_them_intercepted_is_no_count():
+    text = ("About 25 rockets were fired from Lebanon at northern Israel on Monday evening, the army said. "
+            "Some of the rockets were intercepted, while others fell in open areas.")
+    assert counts(text) == {("rocket", 25, None)}
+
+
+def test_drones_launched_from_somewhere_and_all_shot_down_count_as_launched_too():
+    text = ("The army said on Sunday it had intercepted four drones over the Red Sea, launched from the east, "
+            "before they reached the coast.")
+    assert counts(text) == {("drone", 4, 4)}
+
+
+def test_a_projectile_takes_the_kind_of_weapon_the_article_is_about():
+    text = ("A projectile launched from Yemen overnight could not be intercepted and fell in Tel Aviv, the army "
+            "said on Saturday. The Houthis have fired missiles and drones at Israel for months, and more missiles "
+            "are expected.")
+    assert counts(text) == {("missile", 1, 0)}
+
+
+def test_the_most_recent_earlier_hit_is_background():
+    text = ("The army said it intercepted a missile launched from Yemen on Friday night. Some missiles have got "
+            "through in the past, the most recent being a rocket that hit a car park in May.")
+    assert ("rocket", 1, None) not in counts(text)
