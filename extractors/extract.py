@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc
 
 from extractors import attacks, diplomacy, gazetteer, places
-from extractors.pipeline import all_ents, build_nlp, sentence_of
+from extractors.language import has_rules, language_of
+from extractors.pipeline import all_ents, build_nlp, sentence_of, text_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 # Bumped whenever rules change what they extract; `newswatch reextract` redoes older articles.
-EXTRACTOR_VERSION = "2026.11.25"
+EXTRACTOR_VERSION = "2026.11.30"
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -39,6 +40,9 @@ class Extractor:
         return doc
 
     def facts(self, document: Document, doc: Doc) -> Facts:
+        language = language_of(text_of(doc), document.language)
+        if not has_rules(language):
+            return Facts(doc_id=document.id, is_new_attack_report=False, extractor=f"none (language {language}: no rules)")
         found, is_new, confidence = [], False, 0.0
         if attacks.may_report_attack(doc):
             sents = attacks.sentence_infos(doc)

@@ -37,6 +37,7 @@ class Document:
     title: str | None = None
     published: datetime | None = None
     source_url: str | None = None
+    language: str | None = None  # the page's declared or detected language: a hint; the text decides
 
 
 @dataclass(frozen=True)
@@ -222,4 +223,4 @@ class Article:
 
     def as_document(self) -> Document:
         return Document(id=self.id, text=self.text, title=self.title, published=self.published,
-                        source_url=self.url)
+                        source_url=self.url, language=self.language)
