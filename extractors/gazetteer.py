@@ -247,7 +247,8 @@ def _figure_index() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
         surnames[surname] = (full, country)
         for other in others:
             variants[other.split()[-1]] = surname
-            variants[other] = full
+            if " " in other:
+                variants[other] = full
     return variants, surnames
 
 

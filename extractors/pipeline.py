@@ -179,21 +179,52 @@ class PersonTagger:
         words = [t.text for t in span if t.text != "-"]
         if all(t.ent_type_ == "PLACE" for t in span if t.text != "-"):
             return False
-        if any(w in NAME_STOP or w.rstrip("’'s") in NAME_STOP for w in words):
-            return False
+        if any(w in NAME_STOP or w.rstrip("’'s") in NAME_STOP for w in words) or words[-1] in NOT_NAME_WORDS:
+            return False  # "Iron Dome", "Middle East", "Red Cross": capitalised common nouns end names of things
         doc = span.doc
-        before = [t.lower_ for t in doc[max(sentence_of(span)[1].start, span.start - 4):span.start]]
+        sent = sentence_of(span)[1]
+        if CREDIT_RE.match(span_text(sent)):
+            return False  # a byline or a photo credit: "By Jane Doe", "Photo: John Roe/Reuters"
+        before = [t.lower_ for t in doc[max(sent.start, span.start - 4):span.start]]
         after = doc[span.end].lower_ if span.end < len(doc) else ""
-        after2 = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
+        after2 = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        after2_word = after2.lower_ if after2 is not None else ""
         if any(b.strip(".,") in PERSON_TITLES for b in before) or any(b in ("by", "with") for b in before[-1:]):
             return True
-        if after in REPORTING_VERBS or (after == "," and after2 in PERSON_TITLES | {"the", "a", "who"}):
+        if after in REPORTING_VERBS or (after == "," and (after2_word in PERSON_TITLES | {"the", "a", "an", "who"}
+                                                          or after2 is not None and after2.like_num)):
+            return True  # "X said", "X, an adviser to", "X, 22, who lives"
+        if after in {"'s", "’s"} or after2_word in REPORTING_VERBS:
             return True
-        if after in {"'s", "’s"} or after2 in REPORTING_VERBS:
+        if span.start == sent.start and len(words) >= 2 and after in SUBJECT_VERBS:
             return True
-        if span.start == sentence_of(span)[1].start and len(words) >= 2 and after in SUBJECT_VERBS:
-            return True
-        return len(words) >= 2 and span.start > sentence_of(span)[1].start and not _has_org_word(words)
+        return len(words) >= 2 and span.start > sent.start and not _has_org_word(words) and not _heading(sent)
+
+
+# Capitalised common nouns that end the names of things, not of people ("Iron Dome", "Red Cross").
+NOT_NAME_WORDS = {
+    "Dome", "East", "West", "North", "South", "Authority", "Cross", "Fund", "Corporation", "Resistance", "Organization",
+    "Organisation", "Industries", "Directorate", "Systems", "System", "Independent", "Mountains", "River", "Bay",
+    "Palace", "School", "Station", "Development", "Stadium", "Theatre", "Theater", "Watch", "Zone", "Corps",
+    "Intelligence", "Health", "Point", "Initiative", "Awards", "Film", "League", "Stories", "Range", "Mission",
+    "Situation", "Care", "Press", "Pravda", "Meeting", "Summit", "Talks", "War", "Year", "Strike", "Attack", "Attacks",
+    "Missile", "Missiles", "Drone", "Drones", "Facility", "Church", "Patriarchate", "Forces", "Guard", "Brigade",
+    "Battalion", "Fleet", "Airlines", "Airport", "Port", "Plant", "Refinery", "Base", "Agency", "News", "Network",
+    "Channel", "Service", "Services", "Union", "Council", "Committee", "Command", "Ministry", "Office", "Embassy",
+    "Consulate", "Court", "Party", "Movement", "Front", "Army", "Navy", "Force", "Police", "Media", "Group",
+    "Square", "Street", "Avenue", "Bridge", "Park", "Hall", "Centre", "Center", "Tower", "Building", "Hotel",
+    "Market", "Mall", "Bank", "University", "Institute", "Academy", "Hospital", "Project", "Program", "Programme",
+}
+# A line that credits the text or a photo: "By Jane Doe", "Photo: ...", "Reporting by ...".
+CREDIT_RE = re.compile(r"^\s*(?:by\s|photo\b|photograph|credit\b|image\b|source\b|reporting by|editing by|"
+                       r"written by|(?:\w+\s+){0,3}is an? (?:accomplished |award-winning |freelance |senior )?"
+                       r"(?:author|journalist|writer|reporter|correspondent))", re.IGNORECASE)
+
+
+def _heading(sent: Span) -> bool:
+    """A Title Case heading ("Massive Drone Barrage Triggers Blackouts"): capitals there are no cue."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title for t in words) / len(words) >= 0.7
 
 
 PLACE_PREPS = {"in", "at", "near", "over", "outside", "around", "towards", "toward", "into", "across", "of"}

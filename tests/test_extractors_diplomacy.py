@@ -62,14 +62,6 @@ def test_a_planned_meeting_with_a_leader_names_no_heads():
     assert heads(text) == {}
 
 
-def test_transliteration_variants_fold_to_one_person():
-    text = ("President Volodymyr Zelenskyy met Kyiv mayor Vitaliy Klychko on Monday. Zelenskiy later spoke "
-            "with Foreign Minister Andrii Sybiga.")
-    names = {p.name for p in facts_of(text).persons}
-    assert {"Volodymyr Zelensky", "Vitali Klitschko", "Andrii Sybiha"} <= names
-    assert not names & {"Volodymyr Zelenskyy", "Zelenskiy", "Vitaliy Klychko", "Andrii Sybiga"}
-
-
 def venues(text: str) -> set[str | None]:
     return {d.venue for d in facts_of(text).diplomacy}
 
