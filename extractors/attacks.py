@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 from extractors import lexicon
 from extractors.casualties import casualties
-from extractors.cues import DAMAGE_ONLY, DAMAGE_WORDS, HISTORY, NON_EVENT, PAST_COUNT, SentenceInfo, sentence_infos
+from extractors.cues import (DAMAGE_ONLY, DAMAGE_WORDS, HISTORY, NON_EVENT, PAST_COUNT, SentenceInfo, cue_sentences,
+                             sentence_infos)
 from extractors.detection import is_new_attack, may_report_attack
 from extractors.direction import DYADS, document_direction, sentence_direction
 from extractors.places import attack_places, in_name, place_of, regions_count
@@ -61,12 +62,12 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
         main = busiest  # the direction the counted weapons flew is the article's main strike
     for c in hits:
         main.sentences.add(c.evidence.sentence)
+    skip = cue_sentences(doc, NON_EVENT) | cue_sentences(doc, PAST_COUNT) | cue_sentences(doc, HISTORY)
+    damage = cue_sentences(doc, DAMAGE_WORDS) | cue_sentences(doc, DAMAGE_ONLY)
     for info in sents:
-        if info.total_context or NON_EVENT.search(info.text):
+        if info.total_context or info.index in skip:
             continue
-        if PAST_COUNT.search(info.text) or HISTORY.search(info.text):
-            continue
-        if info.attack_context or DAMAGE_WORDS.search(info.text) or DAMAGE_ONLY.search(info.text) \
+        if info.attack_context or info.index in damage \
                 or lexicon.SERVICE_CONTEXT.search(info.text) and lexicon.matching_keys(info.text, lexicon.SERVICE_WORDS):
             main.sentences.add(info.index)
     attacks = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.cues import DAMAGE_WORDS, TIMEISH, SentenceInfo
+from extractors.cues import DAMAGE_WORDS, TIMEISH, SentenceInfo, cue_sentences
 from extractors.numbers import parse_number, qualifier_of
 from extractors.pipeline import ents_of
 from extractors.types import Casualty, Evidence
@@ -41,15 +41,18 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
         # "one killed and another injured"
         re.compile(rf"\b(?:and|while)\s+(another)\s+(?:\w+\s+)?{passive}\b", re.IGNORECASE),
         # "the driver was injured", "a man was reported killed": one person
-        re.compile(rf"\b(?<!no )(a|an|the|one)\s+(?:[\w-]+\s+){{0,2}}?{ONE_PERSON}\s+(?:\w+\s+){{0,3}}?"
+        re.compile(rf"{ONE_PERSON_PREFIX}(a|an|the|one)\s+(?:[\w-]+\s+){{0,2}}?{ONE_PERSON}\s+(?:\w+\s+){{0,3}}?"
                    rf"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?{passive}\b", re.IGNORECASE),
     ]
 
 
+ONE_PERSON_PREFIX = r"\b(?<!no )"
+NEGATION_CUE = re.compile(r"\b(?:no|not|nobody|without|unharmed|safe)\b|no-one", re.IGNORECASE)
 ONE_PERSON = (r"(?:man|woman|person|civilian|resident|driver|worker|employee|guard|child|boy|girl|teenager|"
               r"pensioner|farmer|soldier|operative|fighter|commander|officer|volunteer|paramedic|rescuer)")
 
 
+ONE_PERSON_CUE = re.compile(rf"\b{ONE_PERSON}\b", re.IGNORECASE)
 CASUALTY_CUE = re.compile(r"kill|dead|die|death|injur|wound|hurt|harm|safe|casualt|toll|hospital|lives|victim|fatalit|"
                           r"perish|medical",
                           re.IGNORECASE)
@@ -82,13 +85,17 @@ CHILDREN = re.compile(r"\b(child|children|kids?|teenagers?|boy|girl|infant|baby|
 
 def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
     out: list[Casualty] = []
+    cued = cue_sentences(sents[0].span.doc, CASUALTY_CUE) if sents else set()
     for info in sents:
-        if not CASUALTY_CUE.search(info.text):
+        if info.index not in cued:
             continue
         if (info.total_context and not TIMEISH.search(info.text)) or WAR_TOLL.search(info.text):
             continue
+        one_person = ONE_PERSON_CUE.search(info.text) is not None
         for kind, patterns in (("killed", KILLED_RES), ("injured", INJURED_RES)):
             for pattern in patterns:
+                if pattern.pattern.startswith(ONE_PERSON_PREFIX) and not one_person:
+                    continue  # the costly one-person pattern only where a person noun occurs
                 for m in pattern.finditer(info.text):
                     raw = m.group(1).lower()
                     value = 1 if raw in ("another", "a", "an", "the") else parse_number(raw)
@@ -109,13 +116,15 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
                 m = CHILDREN.search(info.text)
                 ev = Evidence(info.index, info.span.start_char + m.start(), info.span.start_char + m.end(), "children", 0.6)
                 out.append(Casualty(kind, None, None, True, ev))
-        medical = MEDICAL_HELP.search(info.text)
+        medical = MEDICAL_HELP.search(info.text) if "medical" in info.text else None
         if medical and not any(c.kind == "injured" and c.evidence.sentence == info.index for c in out):
             value = parse_number(medical.group(1))
             if value:
                 ev = Evidence(info.index, info.span.start_char + medical.start(), info.span.start_char + medical.end(),
                               "casualties_injured", 0.6)
                 out.append(Casualty("injured", value, qualifier_of(info.text[:medical.start(1)]), None, ev))
+        if not NEGATION_CUE.search(info.text):
+            continue
         for pattern, kinds in ((NO_CASUALTIES, ("killed", "injured")), (NO_KILLED, ("killed",)), (NO_INJURED, ("injured",))):
             m = pattern.search(info.text)
             if m:

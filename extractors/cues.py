@@ -8,13 +8,14 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
 from extractors import lexicon
-from extractors.pipeline import TIME_CUES, sents_of, span_text
+from extractors.pipeline import TIME_CUES, sents_of, span_text, text_of
 
 PLACE_LABELS = {"PLACE", "REGION"}
 SIDE_LABELS = {"COUNTRY", "DEMONYM", "ACTOR"}
@@ -76,11 +77,24 @@ class SentenceInfo:
 
 
 def sentence_infos(doc: Doc) -> list[SentenceInfo]:
-    out = []
-    for n, sent in enumerate(sents_of(doc)):
-        text = span_text(sent)
-        out.append(SentenceInfo(n, sent, text, bool(PERIOD_TOTAL.search(text)), bool(ATTACK_WORDS.search(text))))
-    return out
+    sents = sents_of(doc)
+    totals, attacks = cue_sentences(doc, PERIOD_TOTAL), cue_sentences(doc, ATTACK_WORDS)
+    return [SentenceInfo(n, sent, span_text(sent), n in totals, n in attacks) for n, sent in enumerate(sents)]
+
+
+def cue_sentences(doc: Doc, pattern: re.Pattern) -> set[int]:
+    """Indexes of the sentences where `pattern` matches, from one pass over the whole text (one
+    search per sentence costs several times more); kept per document."""
+    key = f"nw_cue_{id(pattern)}"
+    cached = doc.user_data.get(key)
+    if cached is None:
+        sents = sents_of(doc)
+        starts = [s.start_char for s in sents]
+        cached = {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text_of(doc))}
+        if sents:  # a match that runs over a sentence's end counts for the sentence it starts in only
+            cached = {n for n in cached if n >= 0}
+        doc.user_data[key] = cached
+    return cached
 
 
 TIMEISH = re.compile(r"\b(overnight|last night|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)

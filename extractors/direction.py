@@ -11,7 +11,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
-from extractors.cues import HISTORY, PAST_COUNT, SIDE_LABELS, SentenceInfo
+from extractors.cues import HISTORY, PAST_COUNT, SIDE_LABELS, SentenceInfo, cue_sentences
 from extractors.pipeline import all_ents, ents_of
 from extractors.weapons import Mention
 
@@ -72,8 +72,9 @@ def document_direction(doc: Doc, sents: list[SentenceInfo], mentions: list[Menti
         if m.side and not m.decoy:
             att[m.side] = att.get(m.side, 0) + 2
     counted = {m.sentence for m in mentions if not m.decoy}
+    background = cue_sentences(doc, HISTORY) | cue_sentences(doc, PAST_COUNT)
     for info in sents:
-        if not info.attack_context or HISTORY.search(info.text) or PAST_COUNT.search(info.text):
+        if not info.attack_context or info.index in background:
             continue
         weight = 2 if info.index in counted or info.index < 2 else 1
         a, t = sentence_direction(doc, info.span)

@@ -48,7 +48,19 @@ def ruler_patterns() -> list[dict]:
         patterns.append({"label": "MODEL", "pattern": form})
         patterns.append({"label": "MODEL", "pattern": form + "s"})
     patterns.append({"label": "MODEL", "pattern": "Shahed-type"})
+    for form in public_figure_names():
+        patterns.append({"label": "PERSON", "pattern": form})
     return patterns
+
+
+def public_figure_names() -> set[str]:
+    """Full names, surnames and their variants of the gazetteer's public figures: "Trump and Putin talk"."""
+    names = set()
+    for full, (_, others) in gazetteer.PUBLIC_FIGURES.items():
+        for name in (full, *others):
+            names.add(name)
+            names.add(name.split()[-1])
+    return names
 
 
 REGION_RE = re.compile(r"\b((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ \t]+){1,2}(?:" + "|".join(REGION_WORDS) + r"|"
@@ -128,7 +140,6 @@ class PersonTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [span for m in NAME_RE.finditer(text_of(doc)) for span in self._candidates(doc, m)]
-        spans += self._public_figures(doc, spans)
         ents = list(doc.ents) + spans
         known = {s.text.split()[-1] for s in spans}
         if known:
@@ -147,33 +158,15 @@ class PersonTagger:
         out, run = [], []
         for w in list(re.finditer(r"\S+", m.group())) + [None]:
             if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES \
-                    and not self._side_word(doc, m.start() + w.start()):
+                    and m.start() + w.start() not in _side_starts(doc):
                 run.append(w)
                 continue
             if 2 <= len(run) <= 4:
                 span = doc.char_span(m.start() + run[0].start(), m.start() + run[-1].end(), alignment_mode="contract")
-                if span is not None and all(t.ent_type_ in ("", "PLACE") for t in span) and self._plausible(span):
+                if span is not None and all(t.ent_type_ in ("", "PLACE", "PERSON") for t in span) and self._plausible(span):
                     out.append(Span(doc, span.start, span.end, label="PERSON"))
             run = []
         return out
-
-    @staticmethod
-    def _public_figures(doc: Doc, spans: list[Span]) -> list[Span]:
-        """Known public figures named by surname alone ("Trump and Putin talk"), not already in a name."""
-        taken = {t.i for s in spans for t in s}
-        out = []
-        for m in public_figure_re().finditer(text_of(doc)):
-            span = doc.char_span(m.start(), m.end())
-            if span is not None and not any(t.i in taken for t in span) \
-                    and all(t.ent_type_ in ("", "PLACE", "PERSON") for t in span):
-                out.append(Span(doc, span.start, span.end, label="PERSON"))
-        return out
-
-    @staticmethod
-    def _side_word(doc: Doc, char: int) -> bool:
-        """A country, demonym or actor ends a name run: "President of Ukraine Volodymyr Zelensky"."""
-        span = doc.char_span(char, char + 1, alignment_mode="expand")
-        return span is not None and span[0].ent_type_ in ("COUNTRY", "DEMONYM", "ACTOR")
 
     def _plausible(self, span: Span) -> bool:
         words = [t.text for t in span if t.text != "-"]
@@ -219,6 +212,16 @@ NOT_NAME_WORDS = {
 CREDIT_RE = re.compile(r"^\s*(?:by\s|photo\b|photograph|credit\b|image\b|source\b|reporting by|editing by|"
                        r"written by|(?:\w+\s+){0,3}is an? (?:accomplished |award-winning |freelance |senior )?"
                        r"(?:author|journalist|writer|reporter|correspondent))", re.IGNORECASE)
+
+
+def _side_starts(doc: Doc) -> set[int]:
+    """Character offsets where a country, demonym or actor begins: such a word ends a name run
+    ("President of Ukraine Volodymyr Zelensky")."""
+    cached = doc.user_data.get("nw_side_starts")
+    if cached is None:
+        cached = doc.user_data["nw_side_starts"] = {
+            t.idx for e in doc.ents if e.label_ in ("COUNTRY", "DEMONYM", "ACTOR") for t in e}
+    return cached
 
 
 def _heading(sent: Span) -> bool:
@@ -310,16 +313,16 @@ def place_names(doc: Doc) -> Doc:
             new.append(Span(doc, span.start, span.end, label="PLACE"))
     if new:
         ents = [e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)] + new
-    for ent in list(ents):
-        if ent.label_ not in ("PLACE", "PERSON") or ent.end >= len(doc):
-            continue
-        end = _facility_end(doc, ent.end)
-        if end is not None and (ent.label_ == "PLACE" or doc[end - 1].is_title):
-            ents = [e for e in ents if e is ent or not (e.start < end and ent.start < e.end)]
-            ents[ents.index(ent)] = Span(doc, ent.start, end, label="PLACE")
-        elif ent.label_ == "PLACE" and len(ent) > 1 and doc[ent.end - 1].lower_ in GENERIC_PLACE_SUFFIX:
-            ents[ents.index(ent)] = Span(doc, ent.start, ent.end - 1, label="PLACE")
-    doc.ents = filter_spans([e for e in ents if len(e)])
+    out = []
+    for ent in ents:
+        if ent.label_ in ("PLACE", "PERSON") and ent.end < len(doc):
+            end = _facility_end(doc, ent.end)
+            if end is not None and (ent.label_ == "PLACE" or doc[end - 1].is_title):
+                ent = Span(doc, ent.start, end, label="PLACE")  # filter_spans keeps the longer span
+            elif ent.label_ == "PLACE" and len(ent) > 1 and doc[ent.end - 1].lower_ in GENERIC_PLACE_SUFFIX:
+                ent = Span(doc, ent.start, ent.end - 1, label="PLACE")
+        out.append(ent)
+    doc.ents = filter_spans([e for e in out if len(e)])
     return doc
 
 
@@ -353,16 +356,6 @@ def _has_org_word(words: list[str]) -> bool:
     org = {"Company", "Corporation", "Bank", "Ministry", "University", "Institute", "Committee", "Party",
            "Agency", "Center", "Centre", "Club", "Stadium", "Airport", "Airlines", "Media", "Times", "Post"}
     return any(w in org for w in words)
-
-
-@functools.lru_cache(maxsize=1)
-def public_figure_re() -> re.Pattern:
-    """Surnames (and their spelling variants) of the gazetteer's public figures."""
-    names = set()
-    for full, (_, others) in gazetteer.PUBLIC_FIGURES.items():
-        names.add(full.split()[-1])
-        names.update(o.split()[-1] for o in others)
-    return re.compile(r"\b(?:" + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) + r")\b(?!['’]s\b-)")
 
 
 @functools.lru_cache(maxsize=4)

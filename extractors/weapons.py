@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
-from extractors.cues import HISTORY, NON_EVENT, PAST_COUNT, PERIOD_TOTAL, PLACE_LABELS, WEAPON_WORDS, SentenceInfo
+from extractors.cues import (HISTORY, NON_EVENT, PAST_COUNT, PERIOD_TOTAL, PLACE_LABELS, WEAPON_WORDS, SentenceInfo,
+                             cue_sentences)
 from extractors.numbers import parse_number, qualifier_of
 from extractors.pipeline import all_ents, text_of
 
@@ -112,9 +113,10 @@ def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
     """Counted weapon phrases with their role (launched or intercepted) decided per sentence."""
     out: list[Mention] = []
     model_ents = {t.i: ent for ent in all_ents(doc) if ent.label_ == "MODEL" for t in ent}
+    weapon_sents = cue_sentences(doc, WEAPON_WORDS)
     for info in sents:
         sent = info.span
-        if not WEAPON_WORDS.search(info.text) and not any(sent.start <= t < sent.end for t in model_ents):
+        if info.index not in weapon_sents and not any(sent.start <= t < sent.end for t in model_ents):
             continue
         i = sent.start
         while i < sent.end:
@@ -128,7 +130,8 @@ def weapon_mentions(doc: Doc, sents: list[SentenceInfo]) -> list[Mention]:
             if mention is not None:
                 out.append(mention)
             i = h_end
-    mentions = sorted(out + headless_intercepts(sents, out), key=lambda m: m.start)
+    headless = headless_intercepts(sents, out) if HEADLESS_CUE.search(text_of(doc)) else []
+    mentions = sorted(out + headless, key=lambda m: m.start)
     _projectiles_by_context(mentions, text_of(doc))
     _whole_event_singulars(mentions, sents)
     return mentions
@@ -264,7 +267,8 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
                       plural=(value or 0) > 1 or (value is None and head_tok.lower_.endswith("s") and head_tok.lower_ != "uas"))
     if value is None:
         vague = j >= sent.start + 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in VAGUE_AMOUNTS
-        if not info.attack_context or NON_EVENT.search(info.text) or (model is None and side is None and not vague):
+        if not info.attack_context or info.index in cue_sentences(doc, NON_EVENT) \
+                or (model is None and side is None and not vague):
             return None
         mention.rule = "weapon_named"
         return mention
@@ -300,8 +304,9 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
     """Intercept counts without their own weapon noun, given to the weapon named just before."""
     out: list[Mention] = []
     taken = [(m.start, m.end) for m in mentions]
+    cued = cue_sentences(sents[0].span.doc, HEADLESS_CUE) if sents else set()
     for info in sents:
-        if not HEADLESS_CUE.search(info.text):
+        if info.index not in cued:
             continue
         for pattern in HEADLESS:
             for match in pattern.finditer(info.text):
@@ -360,8 +365,9 @@ def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> 
     """"The drones were all destroyed", "all the missiles were shot down" (as many as were launched),
     "they could not be shot down", "none were intercepted" (0), for the weapons counted just before."""
     out: list[Mention] = []
+    cued = cue_sentences(sents[0].span.doc, HEADLESS_CUE) if sents else set()
     for info in sents:
-        if not HEADLESS_CUE.search(info.text):
+        if info.index not in cued:
             continue
         for pattern in (ANAPHORIC_ALL, ANAPHORIC_NONE):
             for match in pattern.finditer(info.text):
@@ -603,7 +609,8 @@ HABITUAL = re.compile(r"\b(repeatedly|regularly|routinely|frequently|often|in th
 
 def _is_background(info: SentenceInfo) -> bool:
     """A sentence about other events: period totals, history, habits ("have repeatedly fired")."""
-    return info.total_context or bool(HISTORY.search(info.text) or HABITUAL.search(info.text))
+    doc = info.span.doc
+    return info.total_context or info.index in cue_sentences(doc, HISTORY) or info.index in cue_sentences(doc, HABITUAL)
 
 
 def _pair_before(doc: Doc, num_start: int, floor: int) -> tuple[int, int] | None:

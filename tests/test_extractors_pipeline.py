@@ -37,3 +37,4 @@ def test_a_person_with_a_title_or_a_reporting_verb():
 def test_sentences_end_at_line_breaks_and_stops():
     doc = build_nlp()("Headline without a stop\nFirst sentence. Second one!")
     assert [s.text.strip() for s in doc.sents] == ["Headline without a stop", "First sentence.", "Second one!"]
+
