@@ -13,14 +13,13 @@ from spacy.tokens import Doc
 from extractors.casualties import Casualty
 from extractors.cues import (ATTACK_WORDS, HISTORY, NON_EVENT, NON_EVENT_TOPIC, PERIOD_TOTAL, PLACE_LABELS, SIDE_LABELS,
                              WEAPON_WORDS, SentenceInfo, cue_sentences, pipeline_time)
-from extractors.pipeline import all_ents, ents_of, text_of
+from extractors.pipeline import all_ents, ents_of
 from extractors.weapons import HEADLESS_CUE, Mention
 
 def may_report_attack(doc: Doc) -> bool:
     """False when no attack word, weapon word, weapon model or interception verb occurs anywhere:
     such a document cannot score as a strike report, and the sentence-by-sentence pass is skipped."""
-    text = text_of(doc)
-    return bool(ATTACK_WORDS.search(text) or WEAPON_WORDS.search(text) or HEADLESS_CUE.search(text)
+    return bool(cue_sentences(doc, ATTACK_WORDS) or cue_sentences(doc, WEAPON_WORDS) or cue_sentences(doc, HEADLESS_CUE)
                 or any(e.label_ == "MODEL" for e in all_ents(doc)))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
-from extractors.pipeline import all_ents, ents_of, sentence_of, sents_of, span_text, text_of
+from extractors.pipeline import all_ents, ents_of, lowered, sentence_of, sents_of, span_text, text_of
 from extractors.numbers import parse_number
 from extractors.types import Diplomacy, Evidence
 
@@ -42,6 +42,12 @@ DURATION = re.compile(r"\b(?:lasted|lasting|went on for|stretched (?:beyond|over
                       r"almost|more than|over|less than|under|some|just over|beyond)\s+)?(\w+(?:-\w+)?)\s+(hours?|minutes?)\b"
                       r"|\b(\w+)[- ](hour|minute)\s+(?:talks|meeting|call|session|conversation)", re.I)
 VENUE_PREP = re.compile(r"\b(in|at)\s+(?:the\s+)?$", re.I)
+
+
+# Any word a diplomacy rule needs, on the lower-cased text: a cheap test before the sentence pass.
+DIPLOMACY_CUE = re.compile(r"talk|negotiat|meet|met\b|summit|call|conversation|spoke|speak|agree|accord|memorandum|"
+                           r"signed|hosted|consultation|sat down|sit down|led by|headed|head of|delegation|chaired|"
+                           r"represented|negotiator|\bled\b|\bleads?\b|\bleading\b|\bheads?\b|\bheading\b")
 
 
 @dataclass
@@ -267,8 +273,7 @@ FORMATS = re.compile(r"\b(trilateral|bilateral|multilateral|direct|indirect)\b",
 
 def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     """Diplomacy events of a document, merged by kind and venue."""
-    text = text_of(doc)
-    if not any(pattern.search(text) for _, pattern in KINDS) and not (HEAD_CUE.search(text) or LED_THE.search(text)):
+    if not DIPLOMACY_CUE.search(lowered(doc)):
         return []  # most articles name no talks: skip the sentence-by-sentence pass
     nationality = person_countries(doc)
     cands: list[Candidate] = []

@@ -150,7 +150,8 @@ class PersonTagger:
                 span = doc.char_span(m.start(), m.end())
                 if span is not None and span.start not in taken:
                     ents.append(Span(doc, span.start, span.end, label="PERSON"))
-        doc.ents = filter_spans(ents)
+        if len(ents) > len(doc.ents):
+            doc.ents = filter_spans(ents)
         return doc
 
     def _candidates(self, doc: Doc, m: re.Match) -> list[Span]:
@@ -261,7 +262,8 @@ def place_cues(doc: Doc) -> Doc:
             continue
         ents.append(Span(doc, span.start, span.end, label="PLACE"))
         taken.update(range(span.start, span.end))
-    doc.ents = filter_spans(ents)
+    if len(ents) > len(doc.ents):
+        doc.ents = filter_spans(ents)
     return doc
 
 
@@ -302,28 +304,34 @@ def place_names(doc: Doc) -> Doc:
             span = doc.char_span(m.start(1), m.end(1))
             if span is not None:
                 new.append(Span(doc, span.start, span.end, label="PLACE"))
-    for m in NUMBERED_FACILITY_RE.finditer(text):
+    for m in NUMBERED_FACILITY_RE.finditer(text) if NUMBERED_CUE.search(text) else ():
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:
             new.append(Span(doc, span.start, span.end, label="PLACE"))
-    for m in TOPONYM_RE.finditer(text):
+    toponyms = "l-" in text or any(w in TOPONYM_PREFIXES for w in CAPITALISED.findall(text))
+    for m in TOPONYM_RE.finditer(text) if toponyms else ():
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and not any(t.ent_type_ in ("COUNTRY", "ACTOR", "MODEL", "DEMONYM") for t in span) \
                 and (span.start == 0 or doc[span.start - 1].lower_ not in REPORTING_TITLE_WORDS):
             new.append(Span(doc, span.start, span.end, label="PLACE"))
     if new:
         ents = [e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)] + new
-    out = []
+    out, changed = [], bool(new)
     for ent in ents:
         if ent.label_ in ("PLACE", "PERSON") and ent.end < len(doc):
             end = _facility_end(doc, ent.end)
             if end is not None and (ent.label_ == "PLACE" or doc[end - 1].is_title):
-                ent = Span(doc, ent.start, end, label="PLACE")  # filter_spans keeps the longer span
+                ent, changed = Span(doc, ent.start, end, label="PLACE"), True  # filter_spans keeps the longer span
             elif ent.label_ == "PLACE" and len(ent) > 1 and doc[ent.end - 1].lower_ in GENERIC_PLACE_SUFFIX:
-                ent = Span(doc, ent.start, ent.end - 1, label="PLACE")
+                ent, changed = Span(doc, ent.start, ent.end - 1, label="PLACE"), True
         out.append(ent)
-    doc.ents = filter_spans([e for e in out if len(e)])
+    if changed:  # setting doc.ents rebuilds every token's entity annotation: only when something changed
+        doc.ents = filter_spans([e for e in out if len(e)])
     return doc
+
+
+CAPITALISED = re.compile(r"\b[A-Z][a-z']+")
+NUMBERED_CUE = re.compile(r"[A-Za-z]-\d")
 
 
 REPORTING_TITLE_WORDS = {"president", "minister", "mr", "mrs", "ms", "dr", "general", "sheikh"}
@@ -331,6 +339,9 @@ REPORTING_TITLE_WORDS = {"president", "minister", "mr", "mrs", "ms", "dr", "gene
 
 def _facility_end(doc: Doc, i: int) -> int | None:
     """End of "<name> [military] airfield" when a facility noun follows a name at token i."""
+    first = doc[i].lower_
+    if first not in FACILITY_NOUNS and first not in FACILITY_ADJECTIVES and first != "-":
+        return None
     j = i
     if j < len(doc) and doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].like_num:
         j += 2  # "Engels-2"
@@ -386,6 +397,14 @@ def text_of(doc: Doc) -> str:
     cached = doc.user_data.get("nw_text")
     if cached is None:
         cached = doc.user_data["nw_text"] = doc.text
+    return cached
+
+
+def lowered(doc: Doc) -> str:
+    """The doc's text in lower case, built once."""
+    cached = doc.user_data.get("nw_lower")
+    if cached is None:
+        cached = doc.user_data["nw_lower"] = text_of(doc).lower()
     return cached
 
 
