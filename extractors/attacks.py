@@ -84,6 +84,11 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
 
 def _attack(doc: Doc, sents, wave: Wave, weapons: list[Mention], hits: list[Casualty], day) -> Attack:
     places = _dedupe(attack_places(doc, sents, wave.sentences, wave.target, wave.attacker))
+    if wave.target is None:  # "Israeli jets struck a village in southern Lebanon": the places name the target
+        countries = [p.country for p in places if p.country and p.country != wave.attacker]
+        if countries:
+            wave.target = max(set(countries), key=countries.count)
+            places = [p for p in places if p.country in (None, wave.target) or p.admin_level == "sea"]
     context = " ".join(sents[i].text for i in sorted(wave.sentences))
     targets = tuple(lexicon.matching_keys(context, lexicon.TARGET_WORDS))
     services = tuple(k for k in lexicon.matching_keys(context, lexicon.SERVICE_WORDS)

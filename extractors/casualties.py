@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.cues import DAMAGE_WORDS, TIMEISH, SentenceInfo, cue_sentences
+from extractors.cues import DAMAGE_WORDS, HISTORY, PAST_COUNT, TIMEISH, SentenceInfo, cue_sentences
 from extractors.numbers import parse_number, qualifier_of
 from extractors.pipeline import ents_of
 from extractors.types import Casualty, Evidence
@@ -85,12 +85,15 @@ CHILDREN = re.compile(r"\b(child|children|kids?|teenagers?|boy|girl|infant|baby|
 
 def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
     out: list[Casualty] = []
-    cued = cue_sentences(sents[0].span.doc, CASUALTY_CUE) if sents else set()
+    doc = sents[0].span.doc if sents else None
+    cued = cue_sentences(doc, CASUALTY_CUE) if doc is not None else set()
+    past = cue_sentences(doc, PAST_COUNT) | cue_sentences(doc, HISTORY) if doc is not None else set()
     for info in sents:
         if info.index not in cued:
             continue
-        if (info.total_context and not TIMEISH.search(info.text)) or WAR_TOLL.search(info.text):
-            continue
+        earlier = info.total_context or info.index in past
+        if (earlier and not TIMEISH.search(info.text)) or WAR_TOLL.search(info.text):
+            continue  # "Last week's strike on the city killed 12", "in March", the war's toll
         one_person = ONE_PERSON_CUE.search(info.text) is not None
         for kind, patterns in (("killed", KILLED_RES), ("injured", INJURED_RES)):
             for pattern in patterns:

@@ -80,3 +80,9 @@ def test_a_city_spared_does_not_zero_the_attack():
     text = ("Russian drones attacked Odesa overnight on Monday, injuring three people. Attacks also hit Izmail, "
             "causing damage but no casualties.")
     assert figures(text) == (None, 3)
+
+
+def test_casualties_of_an_earlier_strike_are_background():
+    text = ("Russian drones struck Kharkiv overnight on Tuesday, injuring four people, the mayor said. "
+            "Last week's missile strike on the city killed 12 people, and a strike on Odesa in March killed 20.")
+    assert figures(text) == (None, 4)
