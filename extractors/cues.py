@@ -54,7 +54,7 @@ NON_EVENT_TOPIC = re.compile(
 )
 ATTACK_WORDS = re.compile(
     r"\b(attack(?:ed|s|ing)?|(?:air ?)?strike[sd]?|struck|striking|barrage|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|"
-    r"hit|hits|target(?:ed|ing)|launch(?:ed|es)|fire[sd]|pounded|raid|assault|explosions?|blasts?|shot down|"
+    r"hit|hits|target(?:ed|ing)|launch(?:ed|es)|fire[sd]|dropped|pounded|raid|assault|explosions?|blasts?|shot down|"
     r"intercepted|downed|air defen[cs]e)\b",
     re.IGNORECASE,
 )

@@ -62,7 +62,7 @@ INTERCEPT_WORDS = re.compile(
     re.IGNORECASE,
 )
 LAUNCH_WORDS = re.compile(
-    r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|attack(?:ed|ing)?\s+with|"
+    r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|dropp(?:ed|ing)|attack(?:ed|ing)?\s+with|"
     r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|involv(?:ed|ing)|"
     r"comprised|consisted|wave\s+of|unleashed|salvo|attack(?:ed|s)?|strik(?:e|es|ing)|targeting|"
     r"were\s+detected|tracked)\b",
@@ -75,8 +75,9 @@ NOT_INTERCEPTED = re.compile(
     r"evad(?:ed|ing)\s+(?:\w+\s+)?(?:interception|air\s+defen[cs]es?|defen[cs]es)|hit\s+(?:their\s+)?targets?|"
     r"struck\s+(?:their\s+)?targets?|got\s+through|evaded)", re.IGNORECASE)
 # Verbs whose subject is the weapon arriving: "five drones struck the terminal", "a bomb hit a shop".
+# ("20 drones attacked Dnipro" is the attacking force: a launch count, not hits.)
 HIT_WORDS = re.compile(r"\b(hit|hits|struck|strikes|slammed|smashed|crashed|landed|fell|exploded|impacted|damaged|"
-                       r"destroyed|targeted|attacked|killed|injured|wounded)\b", re.IGNORECASE)
+                       r"destroyed|killed|injured|wounded)\b", re.IGNORECASE)
 LOST_WORDS = re.compile(r"\b(jamm(?:ed|ing)|electronic(?:ally)?|locationally\s+lost|lost\s+(?:track|from\s+radar)|"
                         r"lost|disappeared|suppressed\s+by\s+electronic|forced\s+down|redirected|went\s+astray|"
                         r"failed\s+to\s+reach)\b", re.IGNORECASE)

@@ -198,3 +198,9 @@ def test_the_most_recent_earlier_hit_is_background():
     text = ("The army said it intercepted a missile launched from Yemen on Friday night. Some missiles have got "
             "through in the past, the most recent being a rocket that hit a car park in May.")
     assert ("rocket", 1, None) not in counts(text)
+
+
+def test_the_attacking_force_is_a_launch_count_but_hits_are_not():
+    assert counts("Up to 45 drones attacked Odesa overnight, the regional governor said on Monday.") == {("drone", 45, None)}
+    assert counts("Russian jets dropped six guided aerial bombs on Kharkiv on Tuesday, the governor said.") == \
+        {("glide_bomb", 6, None)}
