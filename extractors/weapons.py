@@ -185,6 +185,18 @@ def _phrase_head(doc: Doc, i: int, end: int, model_ents: dict[int, Span]):
     return i + 1, None, None
 
 
+UNITS = {"kilogram", "kilograms", "kg", "pound", "pounds", "lb", "ton", "tons", "tonne", "tonnes", "mm", "millimetre",
+         "millimeter", "cm", "km", "kilometre", "kilometer", "kilometres", "kilometers", "metre", "meter", "metres",
+         "meters", "mile", "miles", "calibre", "caliber", "kt", "kiloton"}
+
+
+def _measure_after(doc: Doc, i: int, end: int) -> bool:
+    """A unit right after the number: "250-kilogram", "155 mm"."""
+    if i < end and doc[i].text == "-":
+        i += 1
+    return i < end and doc[i].lower_ in UNITS
+
+
 def _maker(doc: Doc, i: int) -> bool:
     """"Iranian-made", "US-supplied": the country that built the weapon, not the one that fired it."""
     return i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].lower_ in (
@@ -245,6 +257,8 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
         side = gazetteer.country_of_name(doc[j].text)
     num_end = j + 1
     value, num_start = _number_before(doc, num_end, sent.start)
+    if value is not None and _measure_after(doc, num_end, h_end):
+        value = None  # "a 250-kilogram bomb", "155 mm shells": a measure, not a count
     if value is None and num_end - 2 >= sent.start and doc[num_end - 1].lower_ == "the" and doc[num_end - 2].lower_ == "of":
         value, num_start = _number_before(doc, num_end - 2, sent.start)  # "28 of the drones"
     if value is not None and num_start - 1 >= sent.start and doc[num_start - 1].is_title \
@@ -475,8 +489,7 @@ CLAUSE_END = re.compile(r"[;:()]|\s(?:while|whereas|but|although)\s|\b\d|\b(?:on
 RELATIVE = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:(?:were|was|had|have|has|are|is)\s+)?(?:been\s+)?\w+|"
                       r"(?:launched|fired|sent|aimed|directed|flying|heading|headed|carrying|loaded|packed|armed|"
                       r"bound|coming|travelling|traveling)\b)", re.IGNORECASE)
-LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed|crossed|crossing|flying|heading|headed|"
-                               r"coming|approaching|entering)\b", re.IGNORECASE)
+LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\b", re.IGNORECASE)
 # "three drones were intercepted over the sea, launched from the east": a participle after the verb
 LATE_LAUNCH = re.compile(r",\s*(?:saying\s+(?:they|it)\s+(?:were|was)\s+)?(?:launched|fired)\s+(?:from|by)\b", re.IGNORECASE)
 FINITE_AUX = re.compile(r"(?<!that )(?<!which )\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|"

@@ -204,3 +204,8 @@ def test_the_attacking_force_is_a_launch_count_but_hits_are_not():
     assert counts("Up to 45 drones attacked Odesa overnight, the regional governor said on Monday.") == {("drone", 45, None)}
     assert counts("Russian jets dropped six guided aerial bombs on Kharkiv on Tuesday, the governor said.") == \
         {("glide_bomb", 6, None)}
+
+
+def test_a_measure_is_not_a_count():
+    text = "A Russian jet dropped a 500-kilogram guided bomb on a factory in Zaporizhzhia on Monday, officials said."
+    assert counts(text) == {("glide_bomb", 1, None)}
