@@ -54,7 +54,7 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
             target = target or country
         elif ATTACKER_VERB.search(rest) or (label in ("DEMONYM", "ACTOR") and re.match(
                 r"^\s*(drones?|missiles?|rockets?|forces|strikes?|attacks?|troops|army|military|shelling|air strikes?|"
-                r"airstrikes?|warplanes|jets|aircraft|planes|bombers|artillery|navy|shells|bombs|raids?|attack drones)",
+                r"airstrikes?|warplanes?|jets?|aircraft|planes?|bombers?|artillery|navy|shells|bombs?|raids?|attack drones)",
                 rest, re.IGNORECASE)):
             attacker = attacker or country
     return attacker, target

@@ -258,7 +258,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     num_end = j + 1
     value, num_start = _number_before(doc, num_end, sent.start)
     if value is not None and _measure_after(doc, num_end, h_end):
-        value = None  # "a 250-kilogram bomb", "155 mm shells": a measure, not a count
+        value, j = None, num_start - 1  # "a 250-kilogram bomb", "155 mm shells": a measure, not a count
     if value is None and num_end - 2 >= sent.start and doc[num_end - 1].lower_ == "the" and doc[num_end - 2].lower_ == "of":
         value, num_start = _number_before(doc, num_end - 2, sent.start)  # "28 of the drones"
     if value is not None and num_start - 1 >= sent.start and doc[num_start - 1].is_title \
