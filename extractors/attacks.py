@@ -2,7 +2,9 @@
 
 Where each rule family lives:
   extractors/cues.py        shared sentence cues (period totals, past counts, non-events, time cues)
-  extractors/weapons.py     weapon counts: "29 missiles", "25 of the 29 missiles", "40 were shot down"
+  extractors/weapons.py     weapon phrases and counts: "29 missiles", "25 of the 29 missiles", "40 were shot down"
+  extractors/clause_roles.py  the role of a count from its own clause: launched, intercepted, a hit, background
+  extractors/weapon_entries.py  the mentions of one weapon merged into one entry
   extractors/casualties.py  "killing at least three people", "20 were injured", "no casualties"
   extractors/direction.py   "Russia fired", "Ukrainian drones", "Ukraine's air force"
   extractors/places.py      places where the attack landed, regions count
@@ -25,7 +27,8 @@ from extractors.direction import DYADS, document_direction, sentence_direction
 from extractors.places import attack_places, in_name, place_of, regions_count
 from extractors.types import Attack, Casualty, Evidence, Place, Weapon
 from extractors import gazetteer
-from extractors.weapons import Mention, combine_weapons, weapon_mentions
+from extractors.weapon_entries import combine_weapons
+from extractors.weapons import Mention, weapon_mentions
 
 __all__ = ["build_attacks", "casualties", "in_name", "is_new_attack", "may_report_attack", "place_of",
            "sentence_infos", "weapon_mentions"]

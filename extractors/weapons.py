@@ -1,23 +1,26 @@
-"""Weapon counts: counted (or named) weapon phrases and the role of each count in its clause.
+"""Weapon phrases: counted (or named) weapons in a sentence, with the role their clause gives them.
 
 Rule families:
-  weapon_mentions     "29 missiles", "about 400 drones", "25 of the 29 missiles", "all 18 drones",
-                      "Four of six Iskander-M ballistic missiles", "36 Kh-101s"
-  headless_intercepts "40 were shot down", "of which 35 were intercepted", "downed 25 of them"
-  combine_weapons     one entry per weapon: mentions of one weapon merged, totals dropped beside
-                      per-model counts
+  weapon_mentions       "29 missiles", "about 400 drones", "25 of the 29 missiles", "all 18 drones",
+                        "Four of six Iskander-M ballistic missiles", "36 Kh-101s", "four unmanned surface
+                        vehicles", "a guided bomb" (1, when it is the whole event); not "a 250-kilogram bomb"
+  headless_intercepts   "40 were shot down", "of which 35 were intercepted", "downed 25 of them"
+  anaphoric_intercepts  "the drones were all destroyed", "they could not be shot down"
+
+The role of each count comes from extractors/clause_roles.py; the entries of an attack are merged
+in extractors/weapon_entries.py.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from extractors import gazetteer, lexicon
-from extractors.cues import (HISTORY, NON_EVENT, PAST_COUNT, PERIOD_TOTAL, PLACE_LABELS, WEAPON_WORDS, SentenceInfo,
-                             cue_sentences)
-from extractors.numbers import parse_number, qualifier_of
+from extractors.clause_roles import NUMBER_WORDS_EXTRA, assign_role, number_before
+from extractors.cues import HISTORY, NON_EVENT, PLACE_LABELS, WEAPON_WORDS, SentenceInfo, cue_sentences
+from extractors.numbers import parse_number
 from extractors.pipeline import all_ents, text_of
 
 VAGUE_AMOUNTS = {"dozens", "hundreds", "scores", "swarm", "wave", "number", "barrage", "salvo", "several", "waves"}
@@ -25,7 +28,6 @@ QUAL_WORDS = {"about", "around", "nearly", "almost", "some", "over", "least", "t
               "roughly", "all", "every", "another", "additional", "further", "only", "just"}
 MODIFIER_STOP = {"of", "and", "or", "the", "a", "an", "were", "was", "by", "with", "from", "at", "in",
                  "on", "to", "that", "which", "its", "their", "his", "her", ",", ";", ":", "also", "as"}
-NUM_JOINERS = {"-", "and"}
 NOT_WEAPON_HEAD_NEXT = {"attack", "attacks", "strike", "strikes", "operator", "operators", "unit", "units",
                         "production", "factory", "factories", "plant", "sites", "site", "debris", "wreckage",
                         "fragments", "threat", "alert", "alerts", "warning", "warnings", "manufacturer",
@@ -34,9 +36,9 @@ NOT_WEAPON_HEAD_NEXT = {"attack", "attacks", "strike", "strikes", "operator", "o
                         "footage", "sighting", "sightings", "shelter", "shelters", "interceptor", "interceptors",
                         "campaign", "campaigns", "programs", "programmes", "capabilities", "technology", "view",
                         "views", "image", "images", "video", "videos", "photo", "photos", "camera", "cameras"}
-NUMBER_WORDS_EXTRA = {"both": 2}
-# "unmanned surface vehicles", "uncrewed aerial vehicle", "sea drone boats": a drone by its description
+# "anti-aircraft missile", "interceptor": the defence, not the attack
 DEFENSIVE = re.compile(r"\banti\s*-?\s*(?!ship|radar)\w|\binterceptor\b|\bsurface\s*-\s*to\s*-\s*air\b", re.IGNORECASE)
+# "unmanned surface vehicles", "uncrewed aerial vehicle", "sea drone boats": a drone by its description
 CRAFT_NOUNS = {"vehicle", "vehicles", "vessel", "vessels", "boat", "boats", "craft", "aircraft"}
 UNMANNED = {"unmanned", "uncrewed", "pilotless", "drone", "robotic"}
 SINGULAR_WORDS = {"a", "an", "single", "lone"}
@@ -70,25 +72,6 @@ class Mention:
 
 
 # ---------------------------------------------------------------- numbers in token streams
-
-def _number_before(doc: Doc, end: int, floor: int) -> tuple[int | None, int]:
-    """Value of the number expression ending right before token `end`, and its first token."""
-    if end - 1 >= floor and doc[end - 1].lower_ in NUMBER_WORDS_EXTRA:
-        return NUMBER_WORDS_EXTRA[doc[end - 1].lower_], end - 1
-    i = end - 1
-    while i >= floor and (doc[i].like_num or doc[i].text in NUM_JOINERS or doc[i].lower_ in ("hundred", "thousand", "dozen")):
-        i -= 1
-    start = i + 1
-    while start < end and doc[start].text in NUM_JOINERS:
-        start += 1
-    if start >= end:
-        return None, end
-    value = parse_number(doc[start:end].text)
-    if value is None and end - start > 1:  # "and 400": keep the last clean numeral
-        value = parse_number(doc[end - 1].text)
-        start = end - 1
-    return value, start
-
 
 def _head_category(token: Token) -> tuple[str, str | None] | None:
     if token.ent_type_ == "MODEL":
@@ -256,11 +239,11 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     if side is None and j >= sent.start and doc[j].ent_type_ in ("DEMONYM", "ACTOR") and not _maker(doc, j):
         side = gazetteer.country_of_name(doc[j].text)
     num_end = j + 1
-    value, num_start = _number_before(doc, num_end, sent.start)
+    value, num_start = number_before(doc, num_end, sent.start)
     if value is not None and _measure_after(doc, num_end, h_end):
         value, j = None, num_start - 1  # "a 250-kilogram bomb", "155 mm shells": a measure, not a count
     if value is None and num_end - 2 >= sent.start and doc[num_end - 1].lower_ == "the" and doc[num_end - 2].lower_ == "of":
-        value, num_start = _number_before(doc, num_end - 2, sent.start)  # "28 of the drones"
+        value, num_start = number_before(doc, num_end - 2, sent.start)  # "28 of the drones"
     if value is not None and num_start - 1 >= sent.start and doc[num_start - 1].is_title \
             and num_start - 1 > sent.start and doc[num_start - 1].lower_ not in QUAL_WORDS:
         return None  # "Hermes 900 drone": a designation, not a count
@@ -287,7 +270,7 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
         mention.rule = "weapon_named"
         return mention
     mention.place = _place_after(doc, head_tok.i + 1, sent.end) or _fronted_place(doc, sent)
-    return _assign_role(doc, info, mention, value, num_start, head_tok.i, prev)
+    return assign_role(doc, info, mention, value, num_start, head_tok.i, prev)
 
 
 NUM_TEXT = r"(\d[\d,]*|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
@@ -336,7 +319,7 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                     prior = [ref]
                 else:
                     ref = prior[-1]
-                kinds = {_coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy
+                kinds = {coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy
                          and m.start < start}
                 if len(kinds) > 1:
                     continue  # "Kh-22 missiles, Kalibrs and Shahed drones ... Nine were intercepted": whose nine?
@@ -389,14 +372,14 @@ def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> 
                     continue  # "some of the projectiles were intercepted": not all of them
                 start = info.span.start_char + match.start()
                 head = (match.group(1) or "").lower() or None
-                wanted = _coarse(lexicon.WEAPON_HEADS.get(head.rstrip("s") if head in ("shaheds", "kalibrs") else head,
+                wanted = coarse(lexicon.WEAPON_HEADS.get(head.rstrip("s") if head in ("shaheds", "kalibrs") else head,
                                                           "drone" if head == "shaheds" else "missile")) if head else None
                 near = [m for m in mentions if m.start < start and not m.decoy and info.index - m.sentence <= 2
-                        and (wanted is None or _coarse(m.category) == wanted)]
+                        and (wanted is None or coarse(m.category) == wanted)]
                 if not near:
                     continue
-                kind = _coarse(near[-1].category)  # "they" are the weapons named last
-                prior = [m for m in near if m.launched and _coarse(m.category) == kind]
+                kind = coarse(near[-1].category)  # "they" are the weapons named last
+                prior = [m for m in near if m.launched and coarse(m.category) == kind]
                 if not prior:
                     continue
                 ref = prior[-1]
@@ -405,150 +388,6 @@ def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> 
                                    info.span.start_char + match.end(), info.index, "anaphoric_intercept", side=ref.side,
                                    role="intercepted"))
     return out
-
-
-def _assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start: int, head_i: int,
-                 prev: Mention | None = None) -> Mention:
-    """The count's role from its own clause: the words since the previous count, the phrase's own
-    verb after it (past a reduced relative such as "launched by Russia"), up to the next count."""
-    sent = info.span
-    text = info.text
-    base = sent.start_char
-    before_text = doc[max(sent.start, num_start - 4):num_start].text
-    qualifier = qualifier_of(before_text)
-    # "25 of the 29 missiles", "30 out of 36", "Four of six", "19 of the total 23"
-    pair = None if re.search(r"\b(every|each|all)\s+one\s+of(?: the)?\s*$", before_text, re.I) \
-        else _pair_before(doc, num_start, sent.start)
-    before = text[:doc[num_start].idx - base][-90:]
-    cut = list(CLAUSE_BREAK.finditer(before))
-    if cut:
-        before = before[cut[-1].end():]
-    after = text[doc[head_i].idx + len(doc[head_i].text) - base:]
-    if pair is not None:
-        part, part_start = pair
-        m.start = doc[part_start].idx
-        m.launched, m.launched_qualifier = value, qualifier
-        lost = lexicon.LOST_WORDS.search(after) and not lexicon.INTERCEPT_WORDS.search(after)
-        if lexicon.INTERCEPT_WORDS.search(text) and not lost:
-            m.intercepted = part
-        m.rule, m.role = "part_of_whole", "intercepted"
-        return m
-    every = re.search(r"\b(all|every one of|each of|all of)(?: the)?\s*$", before_text, re.IGNORECASE)
-    if every and lexicon.INTERCEPT_WORDS.search(text):
-        m.launched, m.launched_qualifier, m.intercepted = value, "exact", value
-        m.rule, m.role = "all_intercepted", "intercepted"
-        return m
-    own_after, relative_launch = _own_clause_after(after)
-    m.relative_launch = relative_launch or bool(LATE_LAUNCH.search(after[:120]))
-    if _background(before, own_after):
-        m.decoy = True  # a figure of an earlier event or a comparison, kept out of this one
-        return m
-    between = text[prev.end - base:doc[num_start].idx - base] if prev is not None else ""
-    if prev is not None and prev.role and COORDINATION.match(RELATIVE_TAIL.sub("", between, count=1)):
-        role = prev.role  # "intercepted the six Kinzhals launched from aircraft, nine Kalibrs and three Iskanders"
-        m.role_default = prev.role_default
-    else:
-        role = _role(before, own_after)
-    if role is None and prev is not None and prev.role:
-        m.role_default = prev.role_default
-        role = prev.role  # "132 drones were destroyed: 54 drones over Saratov region, 40 drones over ..."
-    if m.singular and info.attack_context and lexicon.NOT_INTERCEPTED.search(text):
-        m.launched, m.launched_qualifier, m.intercepted = 1, "exact", 0
-        m.rule, m.role = "not_intercepted", "failed"
-        return m
-    if role is None and m.singular:
-        return m  # "a new bomb": a single weapon counts only as the subject or object of the attack
-    m.role_default = m.role_default or role is None
-    m.role = role = role or "launched"  # a bare list ("The full list: 14 ..."); detection decides
-    if role == "lost" or m.decoy:
-        m.decoy = True
-        return m
-    if m.singular and not info.attack_context:
-        return m
-    if role == "launched" and m.singular and IT_INTERCEPTED.search(after):
-        m.intercepted = 1  # "one missile was fired from Yemen ... before it was shot down"
-    if role == "intercepted":
-        m.intercepted = value
-        if relative_launch and (m.singular or re.search(r"\bthe\s*$", before_text, re.I)):
-            m.launched, m.launched_qualifier = value, qualifier  # "intercepted the six missiles launched from ..."
-    elif role == "launched" or (role == "hit" and m.singular):
-        m.launched, m.launched_qualifier = value, qualifier
-    return m
-
-
-IT_INTERCEPTED = re.compile(r"\bit\s+(?:was|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:shot\s+down|intercepted|downed|"
-                            r"destroyed|brought\s+down)\b", re.IGNORECASE)
-# Where the clause of a count begins: after a semicolon, a colon or a contrast.
-CLAUSE_BREAK = re.compile(r"[;:]|\s(?:while|whereas|but|although)\s", re.IGNORECASE)
-# Words that begin a new clause for counting purposes: the next count or a contrast.
-CLAUSE_END = re.compile(r"[;:()]|\s(?:while|whereas|but|although)\s|\b\d|\b(?:one|two|three|four|five|six|seven|eight|"
-                        r"nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozen|hundred)\b", re.IGNORECASE)
-# "15 drones launched by Russia were shot down", "two drones carrying explosives that had crossed the
-# border were intercepted": the participle or relative clause describes the weapons; the clause's
-# verb is the one after it.
-RELATIVE = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:(?:were|was|had|have|has|are|is)\s+)?(?:been\s+)?\w+|"
-                      r"(?:launched|fired|sent|aimed|directed|flying|heading|headed|carrying|loaded|packed|armed|"
-                      r"bound|coming|travelling|traveling)\b)", re.IGNORECASE)
-LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\b", re.IGNORECASE)
-# "three drones were intercepted over the sea, launched from the east": a participle after the verb
-LATE_LAUNCH = re.compile(r",\s*(?:saying\s+(?:they|it)\s+(?:were|was)\s+)?(?:launched|fired)\s+(?:from|by)\b", re.IGNORECASE)
-FINITE_AUX = re.compile(r"(?<!that )(?<!which )\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|"
-                        r"[,.;]", re.IGNORECASE)
-RELATIVE_TAIL = re.compile(r"^\s*(?:launched|fired|sent)\s+(?:from|by|at|on|towards?|over|against)\s+[^,;]*?(?=,|\s+and\s|$)",
-                           re.IGNORECASE)
-COORDINATION = re.compile(r"^\s*(?:[,:;]\s*)?(?:and\s+|as\s+well\s+as\s+|plus\s+|including\s+)?"
-                          r"(?:(?:about|around|nearly|almost|some|over|more\s+than|at\s+least|up\s+to|another|a\s+further)\s+)?$",
-                          re.IGNORECASE)
-COMPARISON = re.compile(r"\bthan\s+(?:the|a|an|its|last)\b[^,;]*$|\b(?:most recent|latest|previous|last)\s+(?:\w+\s+)?being\s*$|\b(?:compared\s+(?:with|to)|up\s+from|down\s+from|"
-                        r"the\s+(?:previous|earlier|last)\s+record(?:\s+of)?|beating|surpassing|exceeding)\s+(?:the\s+)?[^,;]*$",
-                        re.IGNORECASE)
-ACTIVE_HIT = re.compile(r"^\s*(?:\w+ly\s+|also\s+|then\s+|later\s+|reportedly\s+)?(?:" + lexicon.HIT_WORDS.pattern[3:-3]
-                        + r"|crossed|entered|flew|approached|reached)\b",
-                        re.IGNORECASE)
-
-
-def _own_clause_after(after: str) -> tuple[str, bool]:
-    """The words after a weapon phrase that belong to its clause, and whether a launch participle
-    ("launched by Russia", "that were fired at Kyiv") describes the phrase."""
-    rel = RELATIVE.match(after)
-    if rel:
-        aux = FINITE_AUX.search(after, rel.end())
-        after = after[aux.start():] if aux and aux.group(0) not in ",.;" else ""
-    end = CLAUSE_END.search(after)
-    return (after[:end.start()] if end else after)[:90], bool(rel and LAUNCH_PARTICIPLE.search(rel.group(0)))
-
-
-def _background(before: str, after: str) -> bool:
-    """A count of another event: an earlier record, last year's strike, a comparison ("more than the
-    300 drones fired on Tuesday"), a period total ("in October")."""
-    if COMPARISON.search(before[-80:]):
-        return True
-    near = before[-70:] + " " + after.split(",")[0][:50]
-    return bool(PAST_COUNT.search(near) or PERIOD_TOTAL.search(near))
-
-
-def _role(before: str, after: str) -> str | None:
-    """launched | intercepted | hit | failed | lost | None from the verbs of the count's own clause."""
-    near_after = after[:80]
-    near_before = before[-90:]
-    if lexicon.LOST_WORDS.search(near_after) and not lexicon.INTERCEPT_WORDS.search(near_after[:30]):
-        return "lost"
-    if re.search(r"(?<!along )(?<!together )\bwith\s*$", near_before, re.I):
-        return "launched"  # "attacked Odesa with 40 drones": the instrument of the attack
-    if re.search(r"\b(?:hit|struck)\s+by\s*$", near_before, re.I) or ACTIVE_HIT.match(near_after):
-        return "hit"  # "five drones struck the terminal", "hit by three projectiles"
-    if lexicon.NOT_INTERCEPTED.search(near_after):
-        return "failed"
-    cands = []
-    for m in lexicon.INTERCEPT_WORDS.finditer(near_before):
-        cands.append((len(near_before) - m.end(), "intercepted"))
-    for m in lexicon.INTERCEPT_WORDS.finditer(near_after):
-        cands.append((m.start(), "intercepted"))
-    for m in lexicon.LAUNCH_WORDS.finditer(near_before):
-        cands.append((len(near_before) - m.end() + 2, "launched"))
-    for m in lexicon.LAUNCH_WORDS.finditer(near_after):
-        cands.append((m.start() + 2, "launched"))
-    return min(cands)[1] if cands else None
 
 
 PLACE_PREPS = {"over", "in", "above", "near", "at", "on", "towards", "toward", "into", "across"}
@@ -599,15 +438,15 @@ def _whole_event_singulars(mentions: list[Mention], sents: list[SentenceInfo]) -
     singles = [m for m in mentions if m.article and (m.launched or m.intercepted is not None)]
     if not singles:
         return
-    plural = {_coarse(m.category) for m in mentions if m.plural and not m.decoy
+    plural = {coarse(m.category) for m in mentions if m.plural and not m.decoy
               and not _is_background(sents[m.sentence]) and sents[m.sentence].attack_context}
     for info in sents:
         if info.attack_context and not _is_background(info):
             for found in BARRAGE.finditer(info.text):
                 head = (found.group(1) or found.group(2) or "").lower()
-                plural.add(_coarse(lexicon.WEAPON_HEADS.get(head, "missile")))
+                plural.add(coarse(lexicon.WEAPON_HEADS.get(head, "missile")))
     for m in singles:
-        if _coarse(m.category) in plural:
+        if coarse(m.category) in plural:
             m.launched = m.launched_qualifier = m.intercepted = None
             m.rule = "weapon_named"
 
@@ -626,129 +465,6 @@ def _is_background(info: SentenceInfo) -> bool:
     return info.total_context or info.index in cue_sentences(doc, HISTORY) or info.index in cue_sentences(doc, HABITUAL)
 
 
-def _pair_before(doc: Doc, num_start: int, floor: int) -> tuple[int, int] | None:
-    """The part in "25 of the 29", "30 out of 36", "19 of the total 23", "19 of a total of 23"."""
-    k = num_start - 1
-    if k - 2 >= floor and doc[k].lower_ == "of" and doc[k - 1].lower_ == "total" and doc[k - 2].lower_ in ("a", "the"):
-        k -= 3
-    elif k - 1 >= floor and doc[k].lower_ == "total" and doc[k - 1].lower_ == "the":
-        k -= 2
-    if k >= floor and doc[k].lower_ == "the":
-        k -= 1
-    if k >= floor and doc[k].lower_ == "of":
-        k -= 1
-        if k >= floor and doc[k].lower_ == "out":
-            k -= 1
-        value, start = _number_before(doc, k + 1, floor)
-        if value is not None:
-            return value, start
-    return None
-
-
-# ---------------------------------------------------------------- combining mentions
-
-def combine_weapons(mentions: list[Mention]) -> list[Mention]:
-    """One entry per (category, model): counts merged; totals dropped beside per-model counts."""
-    entries: list[Mention] = []
-    subsets = _place_subsets(mentions)
-    for m in sorted(mentions, key=lambda m: (m.sentence == 0, m.start)):  # headline last
-        if m.decoy or m.generic_total:
-            continue
-        if id(m) in subsets:
-            m = replace(m, launched=None, launched_qualifier=None, intercepted=None, model=None)
-        if m.launched is None and m.intercepted is None and m.model is None:
-            if not any(_coarse(e.category) == _coarse(m.category) for e in entries):
-                entries.append(replace(m))  # "dozens of drones": the weapon is known, its count is not
-            continue
-        target = _compatible(entries, m)
-        if target is None:
-            if m.model is None and any(e.category == m.category and e.model is None
-                                       and (e.launched or e.intercepted) for e in entries):
-                continue  # another figure for the same weapons: a per-place subset or a restatement
-            entries.append(replace(m))
-            continue
-        if _filled(m) > _filled(target):  # the fuller phrase is the better evidence
-            target.start, target.end, target.sentence, target.rule = m.start, m.end, m.sentence, m.rule
-        if target.model is None and m.model is not None:
-            target.model = m.model
-            if _coarse(m.category) == _coarse(target.category):
-                target.category = m.category if m.category != "missile" else target.category
-        if target.launched is None and m.launched is not None:
-            target.launched, target.launched_qualifier = m.launched, m.launched_qualifier
-        elif target.launched == m.launched and target.launched_qualifier == "exact":
-            target.launched_qualifier = m.launched_qualifier  # headlines drop "about"; the body keeps it
-        if target.intercepted is None and m.intercepted is not None:
-            target.intercepted = m.intercepted
-    for e in entries:
-        if e.launched is None and e.intercepted and e.relative_launch and not any(
-                o.launched for o in entries if _coarse(o.category) == _coarse(e.category)):
-            e.launched, e.launched_qualifier = e.intercepted, "exact"  # no other launch count: these were all
-    return _drop_totals(entries)
-
-
-def _place_subsets(mentions: list[Mention]) -> set[int]:
-    """Counts tied to one place that are not the attack's figure: parts of a stated total ("23
-    drones were shot down ... all 10 fired at Kyiv"), or per-region tallies with no total ("15 over
-    Kursk region, one over Bryansk region"), which are not added up."""
-    out: set[int] = set()
-    counted = [m for m in mentions if not m.decoy and not m.generic_total and (m.launched or m.intercepted is not None)]
-    for m in counted:
-        if m.place is None or m.role != "intercepted":
-            continue
-        same = [o for o in counted if _coarse(o.category) == _coarse(m.category) and o.role == m.role]
-        general = [o for o in same if o.place is None]
-        tallies = {(o.place, o.launched, o.intercepted) for o in same if o.place is not None}
-        values = {(v[1], v[2]) for v in tallies}
-        if general or (len(tallies) >= 2 and len(values) >= 2):
-            out.add(id(m))
-    return out
-
-
-def _filled(m: Mention) -> int:
-    return (m.launched is not None) + (m.intercepted is not None) + (m.model is not None)
-
-
-def _coarse(category: str) -> str:
+def coarse(category: str) -> str:
+    """The coarse category the scorer compares: cruise and ballistic missiles are missiles."""
     return "missile" if category in ("missile", "cruise_missile", "ballistic_missile") else category
-
-
-def _compatible(entries: list[Mention], m: Mention) -> Mention | None:
-    uncounted = [e for e in entries if e.launched is None and e.intercepted is None and e.model is None
-                 and _coarse(e.category) == _coarse(m.category)]
-    if uncounted:
-        return uncounted[0]
-    same = [e for e in entries if _coarse(e.category) == _coarse(m.category) and e.side == m.side
-            or (_coarse(e.category) == _coarse(m.category) and (e.side is None or m.side is None))]
-    exact = [e for e in same if e.model == m.model and (m.model is not None or e.category == m.category)]
-    for e in exact:
-        if _fits(e, m):
-            return e
-    if m.model is None:
-        loose = [e for e in same if _fits(e, m)]
-        return loose[0] if len(loose) == 1 else None
-    generic = [e for e in same if e.model is None and _fits(e, m)]
-    return generic[0] if len(generic) == 1 and len(same) == 1 else None
-
-
-def _fits(e: Mention, m: Mention) -> bool:
-    """Two mentions can be one entry: no conflicting counts."""
-    if e.launched is not None and m.launched is not None and e.launched != m.launched:
-        return False
-    if e.intercepted is not None and m.intercepted is not None and e.intercepted != m.intercepted:
-        return False
-    if e.launched is not None and m.intercepted is not None and m.intercepted > e.launched:
-        return False
-    if m.launched is not None and e.intercepted is not None and e.intercepted > m.launched:
-        return False
-    return True
-
-
-def _drop_totals(entries: list[Mention]) -> list[Mention]:
-    out = []
-    for e in entries:
-        specific = [o for o in entries if o is not e and o.model is not None and _coarse(o.category) == _coarse(e.category)]
-        if e.model is None and specific and e.intercepted is None and any(o.launched for o in specific):
-            continue
-        out.append(e)
-    return out
-
