@@ -186,24 +186,9 @@ def _maker(doc: Doc, i: int) -> bool:
         "made", "designed", "built", "supplied", "produced", "developed", "manufactured")
 
 
-def _category_word(token: Token) -> bool:
-    """A word that names a kind of weapon in front of its noun: "ballistic", "cruise", "anti-aircraft"."""
-    return token.lower_ in lexicon.CATEGORY_MODIFIERS or token.lower_ in ("aircraft", "radar", "guided", "ship") \
-        or token.lower_.startswith("anti")
-
-
-def _unmanned_before(doc: Doc, i: int) -> bool:
-    """"unmanned surface vehicles", "uncrewed aerial vehicle": a craft noun after an unmanned word."""
-    window = [t.lower_ for t in doc[max(0, i - 3):i]]
-    return any(w in UNMANNED for w in window) and "drone" not in window[-1:]
-
-
-def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str | None, model: str | None,
-             model_ents: dict[int, Span], prev: Mention | None = None) -> Mention | None:
-    sent = info.span
-    head_tok = doc[h_end - 1]
-    # walk left over modifiers: adjectives, demonyms, models, "attack", "-type"
-    j = start - 1 if category is not None else h_end - 2
+def _modifiers(doc: Doc, sent: Span, j: int, h_end: int) -> tuple[list[Token], int]:
+    """The words in front of a weapon noun (adjectives, demonyms, models, "-type", "surface-to-surface",
+    "ballistic, cruise and guided"), and the index of the token before them."""
     mods: list[Token] = []
     while j >= sent.start and j >= h_end - (13 if any(t.text == "," for t in mods) else 8):
         t = doc[j]
@@ -218,17 +203,45 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
         mods.append(t)
         j -= 1
     mods.reverse()
+    return mods, j
+
+
+def _kind_of(head: Token, mods: list[Token], model_ents: dict[int, Span], model: str | None) -> tuple[str, str | None]:
+    """Category and model of a generic weapon noun from the words before it: "cruise missiles",
+    "Kh-101 cruise missiles", "Shahed drones"."""
+    category = lexicon.category_for(head.lower_, [t.lower_ for t in mods])
+    for t in mods:
+        found = _model_of(model_ents[t.i]) if t.i in model_ents else None
+        if found:
+            model = found[0]
+            if category in ("missile", "drone", "rocket", "glide_bomb") and found[1] != "missile" \
+                    and (lexicon.WEAPON_HEADS.get(head.lower_) != "drone" or found[1] == "drone"):
+                category = found[1]
+            break
+    return category, model
+
+
+def _category_word(token: Token) -> bool:
+    """A word that names a kind of weapon in front of its noun: "ballistic", "cruise", "anti-aircraft"."""
+    return token.lower_ in lexicon.CATEGORY_MODIFIERS or token.lower_ in ("aircraft", "radar", "guided", "ship") \
+        or token.lower_.startswith("anti")
+
+
+def _unmanned_before(doc: Doc, i: int) -> bool:
+    """"unmanned surface vehicles", "uncrewed aerial vehicle": a craft noun after an unmanned word."""
+    window = [t.lower_ for t in doc[max(0, i - 3):i]]
+    return any(w in UNMANNED for w in window) and "drone" not in window[-1:]
+
+
+def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str | None, model: str | None,
+             model_ents: dict[int, Span], prev: Mention | None = None) -> Mention | None:
+    """The weapon phrase ending at token h_end: its kind, side, count and the count's role."""
+    sent = info.span
+    head_tok = doc[h_end - 1]
+    mods, j = _modifiers(doc, sent, start - 1 if category is not None else h_end - 2, h_end)
     mod_words = [t.lower_ for t in mods]
     if category is None:
-        category = lexicon.category_for(head_tok.lower_, mod_words)
-        for t in mods:
-            if t.i in model_ents:
-                found = _model_of(model_ents[t.i])
-                if found:
-                    model = found[0]
-                    if category in ("missile", "drone", "rocket", "glide_bomb") and found[1] not in ("missile",):
-                        category = found[1] if lexicon.WEAPON_HEADS.get(head_tok.lower_) != "drone" or found[1] == "drone" else category
-                    break
+        category, model = _kind_of(head_tok, mods, model_ents, model)
     if category == "drone" and model is None and any(w in ("shahed", "shaheds", "geran") for w in mod_words):
         model = "Shahed"
     if DEFENSIVE.search(doc[max(sent.start, head_tok.i - 3):head_tok.i].text) and not any(t.text in (",", "and") for t in mods):
