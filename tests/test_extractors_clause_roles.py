@@ -107,3 +107,10 @@ def test_the_attacking_force_is_a_launch_count_but_hits_are_not():
     assert counts("Up to 45 drones attacked Odesa overnight, the regional governor said on Monday.") == {("drone", 45, None)}
     assert counts("Russian jets dropped six guided aerial bombs on Kharkiv on Tuesday, the governor said.") == \
         {("glide_bomb", 6, None)}
+
+
+def test_a_total_since_the_start_of_the_war_is_background():
+    text = ("Russia launched 90 drones at Ukraine overnight on Thursday, the air force said. Russia has fired more "
+            "than 30,000 drones since the start of the war.")
+    assert counts(text) == {("drone", 90, None)}
+    assert facts_of(text).is_new_attack_report
