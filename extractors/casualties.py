@@ -40,7 +40,7 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
                    re.IGNORECASE),
         # "one killed and another injured"
         re.compile(rf"\b(?:and|while)\s+(another)\s+(?:\w+\s+)?{passive}\b", re.IGNORECASE),
-        # "the driver was injured", "a man was reported killed": one person
+        # "a worker was injured", "the pilot was killed": one person
         re.compile(rf"{ONE_PERSON_PREFIX}(a|an|the|one)\s+(?:[\w-]+\s+){{0,2}}?{ONE_PERSON}\s+(?:\w+\s+){{0,3}}?"
                    rf"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?{passive}\b", re.IGNORECASE),
     ]
@@ -76,6 +76,7 @@ MEDICAL_HELP = re.compile(rf"\b{QUAL}{NUMWORD}\s+(?:people|persons|residents|civ
                           rf"requested|asked for)\s+medical\s+(?:help|attention|care|assistance|aid)", re.IGNORECASE)
 # A toll that is not this attack's: the war's, a campaign's, a day's nationwide count.
 WAR_TOLL = re.compile(r"\b((?:the|its|their) (?:war|conflict|invasion|fighting|campaign),? (?:which )?(?:has|had)|"
+                      r"(?:war|conflict|invasion|fighting|campaign)\b[^.;]{0,40}?\bwhich (?:has|have|had)\b|"
                       r"since the (?:war|conflict|invasion|start)|(?:in|throughout|during|of) the (?:war|conflict)\b|"
                       r"have died in|since (?:january|february|march|april|may|june|july|august|september|october|"
                       r"november|december|20\d\d|last)|(?:in|over|during) the (?:last|past) 24 hours|nationwide)",
@@ -138,9 +139,9 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
 
 
 def _place_of_figure(info: SentenceInfo, start: int, end: int) -> str | None:
-    """The place a casualty figure is given for: "In Kharkiv, the strike killed five", "injured 20
-    people in Kyiv", "Mykolaiv also came under attack, where six were injured"; None for the attack's
-    own figure ("killed three people across the country")."""
+    """The place a casualty figure is given for: "In Sumy, the strike killed two", "injured nine
+    people in Dnipro", "Kherson was shelled too, where three were wounded"; None for the attack's own
+    figure ("killed three people across the country")."""
     base = info.span.start_char
     places = [(e.start_char - base, e.end_char - base, e.text) for e in ents_of(info.span) if e.label_ in ("PLACE", "REGION")]
     if not places:
@@ -148,13 +149,13 @@ def _place_of_figure(info: SentenceInfo, start: int, end: int) -> str | None:
     text = info.text
     first = places[0]
     if re.match(r"^\s*(?:In|At|Near)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$", text[:first[0]]) and "," in text[first[1]:start]:
-        return first[2]  # fronted: "In the village of Ilskoye, two residents were hospitalised"
+        return first[2]  # fronted: "In the village of Sosnivka, two pensioners were hurt"
     for p_start, p_end, name in places:
         if end <= p_start <= end + 45 and re.search(r"\b(?:in|at|near)\b", text[end:p_start]) \
                 and not re.search(r"\b(?:attack|strike|strikes|raid|shelling)\s+(?:on|in)\b", text[end:p_start]):
-            return name  # "injured 20 people in four districts of Kyiv"
+            return name  # "injured nine people in two districts of Dnipro"
         if p_end <= start and re.search(r",\s+where\b", text[p_end:start]):
-            return name  # "Mykolaiv was also hit, where six were injured"
+            return name  # "Kherson was shelled too, where three were wounded"
     return None
 
 

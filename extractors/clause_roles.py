@@ -82,13 +82,13 @@ def assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start:
         return m
     between = text[prev.end - base:doc[num_start].idx - base] if prev is not None else ""
     if prev is not None and prev.role and COORDINATION.match(RELATIVE_TAIL.sub("", between, count=1)):
-        role = prev.role  # "intercepted the six Kinzhals launched from aircraft, nine Kalibrs and three Iskanders"
+        role = prev.role  # "shot down the five Kh-101s fired from bombers, eight Gerans and two Kalibrs"
         m.role_default = prev.role_default
     else:
         role = _role(before, own_after)
     if role is None and prev is not None and prev.role:
         m.role_default = prev.role_default
-        role = prev.role  # "132 drones were destroyed: 54 drones over Saratov region, 40 drones over ..."
+        role = prev.role  # "70 drones were destroyed: 30 drones over Tula region, 25 drones over ..."
     if m.singular and info.attack_context and lexicon.NOT_INTERCEPTED.search(text):
         m.launched, m.launched_qualifier, m.intercepted = 1, "exact", 0
         m.rule, m.role = "not_intercepted", "failed"
@@ -120,14 +120,14 @@ CLAUSE_BREAK = re.compile(r"[;:]|\s(?:while|whereas|but|although)\s", re.IGNOREC
 # Words that begin a new clause for counting purposes: the next count or a contrast.
 CLAUSE_END = re.compile(r"[;:()]|\s(?:while|whereas|but|although)\s|\b\d|\b(?:one|two|three|four|five|six|seven|eight|"
                         r"nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozen|hundred)\b", re.IGNORECASE)
-# "15 drones launched by Russia were shot down", "two drones carrying explosives that had crossed the
-# border were intercepted": the participle or relative clause describes the weapons; the clause's
+# "15 drones launched by Russia were shot down", "four drones loaded with explosives that had flown in
+# from the sea were downed": the participle or relative clause describes the weapons; the clause's
 # verb is the one after it.
 RELATIVE = re.compile(r"^\s*,?\s*(?:(?:that|which)\s+(?:(?:were|was|had|have|has|are|is)\s+)?(?:been\s+)?\w+|"
                       r"(?:launched|fired|sent|aimed|directed|flying|heading|headed|carrying|loaded|packed|armed|"
                       r"bound|coming|travelling|traveling)\b)", re.IGNORECASE)
 LAUNCH_PARTICIPLE = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\b", re.IGNORECASE)
-# "three drones were intercepted over the sea, launched from the east": a participle after the verb
+# "six drones were downed over the gulf, fired from the north": a participle after the verb
 LATE_LAUNCH = re.compile(r",\s*(?:saying\s+(?:they|it)\s+(?:were|was)\s+)?(?:launched|fired)\s+(?:from|by)\b", re.IGNORECASE)
 FINITE_AUX = re.compile(r"(?<!that )(?<!which )\b(?:were|was|had|have|has|are|is|got|could|can|cannot|did|would|will)\b|"
                         r"[,.;]", re.IGNORECASE)

@@ -44,7 +44,7 @@ NON_EVENT = re.compile(
     re.IGNORECASE,
 )
 # Topics that are not a strike unless the same clause reports one: weapons production and markets
-# ("Russia steps up output of Shahed drones" is not a strike; "plants producing shells were hit" is).
+# ("a factory doubles its output of attack drones" is not a strike; "factories that build shells were hit" is).
 NON_EVENT_TOPIC = re.compile(
     r"\b(produc(?:e|es|ed|ing|tion)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:drones?|missiles?|shells?|weapons?|ammunition|"
     r"arms|shaheds?|rockets?|decoys?|bombs?)|(?:drones?|missiles?|shells?|weapons?|ammunition|arms|defen[cs]e)\s+"
@@ -55,7 +55,7 @@ NON_EVENT_TOPIC = re.compile(
 ATTACK_WORDS = re.compile(
     r"\b(attack(?:ed|s|ing)?|(?:air ?)?strike[sd]?|struck|striking|barrage|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|"
     r"hit|hits|target(?:ed|ing)|launch(?:ed|es)|fire[sd]|dropped|pounded|raid|assault|explosions?|blasts?|shot down|"
-    r"intercepted|downed|air defen[cs]e)\b",
+    r"intercepted|downed|air defen[cs]es?)\b",
     re.IGNORECASE,
 )
 DAMAGE_WORDS = re.compile(r"\b(damag|destroy|hit|struck|fire broke|debris|killed|injur|wound|dead|died|deaths?\b|hurt|"

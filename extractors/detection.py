@@ -29,7 +29,7 @@ def is_new_attack(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
     Evidence for: counted weapons of this attack, an attack verb with a recent time cue, casualties
     beside attack words, attack words with a side or place in the lead. Evidence against:
     anniversaries, production, drills, sanctions or sport, and period totals or history, when they
-    are what the lead's main clause is about (not a background clause: "where troops crossed in August").
+    are what the lead's main clause is about (not a background clause: "where the border was shelled in spring").
     """
     weights = {"counts": 0.5, "timed": 0.3, "casualties": 0.3, "lead": 0.2, "named": 0.2,
                "negative_lead": -0.35, "total_lead": -0.35, "totals": -0.4}
@@ -90,7 +90,7 @@ class _MainClauseCues:
 
 
 # Where a sentence's main clause ends: a relative or adverbial clause about something else
-# ("..., where Ukrainian troops crossed in August", "after a drone factory was hit last year").
+# ("..., where the border was shelled in spring", "after a drone factory was hit last year").
 SUBORDINATE = re.compile(r",\s+(?:where|which|when|whose|who|as|since|after|following|amid)\b|"
                          r"\s(?:after|since|following|amid|ahead of|because of|because)\s", re.IGNORECASE)
 

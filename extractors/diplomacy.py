@@ -70,9 +70,9 @@ def kind_of(text: str) -> str | None:
 
 
 def venue_of(doc: Doc, sent: Span) -> str | None:
-    """Where talks are held: "talks in Geneva", "the Geneva talks", "flew to Riyadh for talks", a
+    """Where talks are held: "talks in Geneva", "the Geneva talks", "flew to Doha for talks", a
     building that stands for its city ("a White House summit" -> Washington); a country only after "in".
-    The subject of talks is not their venue: "Gaza truce talks", "the war in Ukraine"."""
+    The subject of talks is not their venue: "Sudan truce talks", "the war in Ukraine"."""
     text = span_text(sent)
     for building, city in BUILDING_VENUES.items():
         at = text.find(building)
@@ -87,7 +87,7 @@ def venue_of(doc: Doc, sent: Span) -> str | None:
         after = doc[ent.end:min(sent.end, ent.end + 2)].text.lower()
         talkish = re.match(r"^(peace )?(talks|negotiations|meeting|summit|round|format|process)", after)
         if TOPIC_BEFORE.search(before) or re.match(r"^(?:truce|ceasefire|cease-fire|peace deal|war)\b", after):
-            continue  # "the ceasefire in Gaza", "Gaza truce talks": what the talks are about
+            continue  # "the ceasefire in Sudan", "Sudan truce talks": what the talks are about
         if ent.label_ == "COUNTRY" and not re.search(r"\bin\s+$", before):
             continue
         if VENUE_PREP.search(before) or TRAVEL_TO.search(before) or talkish:
@@ -282,12 +282,12 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
         text = span_text(sent)
         kind = kind_of(text)
         if kind is not None and CANCELLED.search(text):
-            continue  # "a meeting planned for May 2 was called off"
+            continue  # "a meeting set for next week was called off"
         if kind is None and cands and cands[-1].venue is None or kind is None and cands \
                 and gazetteer.country_names().get(cands[-1].venue or ""):
             travel = venue_of(doc, sent) if TRAVEL_TO.search(text + " ") or re.search(r"\b(?:flown|flew|arrived)\s+to\b", text) else None
             if travel:
-                cands[-1].venue = travel  # "The delegation has already flown to Riyadh."
+                cands[-1].venue = travel  # "The other team has flown to Doha too."
         if kind is None:
             # "The Russian delegation is led by X": heads without an event word join the last event
             if HEAD_CUE.search(text) or LED_THE.search(text):

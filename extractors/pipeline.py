@@ -8,7 +8,7 @@ Components (all registered factories with requires/assigns):
   entity_ruler   PLACE, REGION, COUNTRY, DEMONYM, ACTOR and MODEL spans from the gazetteers
   nw_persons     PERSON spans from titles, roles and reporting verbs
   nw_place_cues  PLACE spans for unknown names after "in/at/near/over"
-  nw_place_names PLACE spans for multi-word names: "Beit Shemesh", "Aita al-Shaab", "Novoshakhtinsk refinery"
+  nw_place_names PLACE spans for multi-word names: "Beit Jala", "Deir al-Balah", "Afipsky refinery"
 """
 from __future__ import annotations
 
@@ -267,13 +267,13 @@ def place_cues(doc: Doc) -> Doc:
     return doc
 
 
-# Generic first words of Levantine and other place names: "Beit Shemesh", "Ras Isa", "Kfar Giladi",
-# "Bint Jbeil", "Majdal Selm", "Cape Chauda", "Fort Sill", "Mount Hermon".
+# Generic first words of Levantine and other place names: "Beit Jala", "Ras al-Ain", "Kfar Saba",
+# "Deir al-Balah", "Khan Younis", "Cape Tarkhankut", "Fort Worth", "Mount Hermon".
 TOPONYM_PREFIXES = {"Beit", "Beth", "Ras", "Kfar", "Kafr", "Tel", "Ein", "Bint", "Majdal", "Deir", "Khan", "Kiryat",
                     "Qiryat", "Ramat", "Ramot", "Nahal", "Jabal", "Jebel", "Wadi", "Tell", "Misgav", "Ayelet", "Rosh",
                     "Aita", "Ayta", "Maalot", "Ma'alot", "Givat", "Neve", "Mitzpe", "Sde", "Cape", "Fort", "Mount", "Lake"}
-# Facility and landform nouns that make a name a place of their own: "Novoshakhtinsk refinery",
-# "Engels-2 military airfield", "Sevastopol Bay", "Nikopol district", "Hamama School".
+# Facility and landform nouns that make a name a place of their own: "Afipsky refinery",
+# "Saky military airfield", "Balaklava Bay", "Darnytskyi district", "Shifa hospital".
 FACILITY_NOUNS = {"refinery", "airfield", "airbase", "base", "airport", "terminal", "bay", "valley", "district",
                   "square", "cathedral", "palace", "stadium", "theatre", "theater", "crossing", "school", "hospital",
                   "mountains", "dam", "microdistrict"}
@@ -287,15 +287,15 @@ TOPONYM_RE = re.compile(rf"\b(?:{'|'.join(sorted(TOPONYM_PREFIXES, key=len, reve
 
 # "KYIV, Ukraine —", "MOSCOW (Reuters) -": a capitalised dateline at the start of a line
 DATELINE_RE = re.compile(r"(?:^|\n)[ \t]*([A-Z]{3,}(?:[ -][A-Z]{3,})?)(?=[ \t]*(?:,|:|\(|—|–|-[ \t]))")
-# "Engels-2 military airfield": a numbered name with a facility noun
+# "Kirovske-2 military airfield": a numbered name with a facility noun
 NUMBERED_FACILITY_RE = re.compile(rf"\b[A-Z][a-z]+-\d+[ \t]+(?:(?:{'|'.join(sorted(FACILITY_ADJECTIVES))})[ \t]+)*"
                                   rf"(?:{'|'.join(sorted(FACILITY_NOUNS))}|air[ \t]+base)\b")
 
 
 @Language.component("nw_place_names", requires=["doc.ents"], assigns=["doc.ents"])
 def place_names(doc: Doc) -> Doc:
-    """PLACE spans for multi-word names: toponym prefixes ("Beit Shemesh", "Aita al-Shaab"), facility
-    names ("Novoshakhtinsk refinery", "Starokostiantyniv air base"); "Tulyanka village" is Tulyanka."""
+    """PLACE spans for multi-word names: toponym prefixes ("Beit Jala", "Deir al-Balah"), facility
+    names ("Afipsky refinery", "Saky air base"); "Hlyboke village" is Hlyboke."""
     text = text_of(doc)
     ents = list(doc.ents)
     new: list[Span] = []
@@ -307,6 +307,11 @@ def place_names(doc: Doc) -> Doc:
     for m in NUMBERED_FACILITY_RE.finditer(text) if NUMBERED_CUE.search(text) else ():
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:
+            new.append(Span(doc, span.start, span.end, label="PLACE"))
+    for m in UNKNOWN_FACILITY_RE.finditer(text):  # "the Afipsky refinery": a name not in the gazetteer
+        span = doc.char_span(m.start(1), m.end(), alignment_mode="expand")
+        if span is not None and not span[0].is_sent_start and not span[0].ent_type_ \
+                and m.group(1) not in NAME_STOP and m.group(1) not in NOT_PLACE_WORDS:
             new.append(Span(doc, span.start, span.end, label="PLACE"))
     toponyms = "l-" in text or any(w in TOPONYM_PREFIXES for w in CAPITALISED.findall(text))
     for m in TOPONYM_RE.finditer(text) if toponyms else ():
@@ -331,6 +336,8 @@ def place_names(doc: Doc) -> Doc:
 
 
 CAPITALISED = re.compile(r"\b[A-Z][a-z']+")
+UNKNOWN_FACILITY_RE = re.compile(rf"\bthe[ \t]+([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)[ \t]+(?:(?:{'|'.join(sorted(FACILITY_ADJECTIVES))})"
+                                 rf"[ \t]+)?(?:refinery|airfield|air[ \t]+base|airbase|terminal|power[ \t]+plant)\b")
 NUMBERED_CUE = re.compile(r"[A-Za-z]-\d")
 
 
@@ -344,7 +351,7 @@ def _facility_end(doc: Doc, i: int) -> int | None:
         return None
     j = i
     if j < len(doc) and doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].like_num:
-        j += 2  # "Engels-2"
+        j += 2  # "Kirovske-2"
     k = j
     while k < len(doc) and k - j < 2 and doc[k].lower_ in FACILITY_ADJECTIVES:
         k += 1

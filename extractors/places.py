@@ -162,7 +162,7 @@ def attack_places(doc: Doc, sents: list[SentenceInfo], attack_sentences: set[int
                 continue
             before = doc[max(info.span.start, ent.start - 7):ent.start].text
             if FROM_PLACE.search(before + " "):
-                continue  # a launch site or a reference point: "from ships in the Black Sea", "west of Jerusalem"
+                continue  # a launch site or a reference point: "from ships in the Black Sea", "south of Kyiv"
             if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_AS_MODIFIER:
                 continue
             place = place_of(ent, info.index)

@@ -3,7 +3,7 @@
 Rule families:
   weapon_mentions       "29 missiles", "about 400 drones", "25 of the 29 missiles", "all 18 drones",
                         "Four of six Iskander-M ballistic missiles", "36 Kh-101s", "four unmanned surface
-                        vehicles", "a guided bomb" (1, when it is the whole event); not "a 250-kilogram bomb"
+                        vehicles", "a guided bomb" (1, when it is the whole event); not "a 500-kilogram bomb"
   headless_intercepts   "40 were shot down", "of which 35 were intercepted", "downed 25 of them"
   anaphoric_intercepts  "the drones were all destroyed", "they could not be shot down"
 
@@ -42,6 +42,8 @@ DEFENSIVE = re.compile(r"\banti\s*-?\s*(?!ship|radar)\w|\binterceptor\b|\bsurfac
 CRAFT_NOUNS = {"vehicle", "vehicles", "vessel", "vessels", "boat", "boats", "craft", "aircraft"}
 UNMANNED = {"unmanned", "uncrewed", "pilotless", "drone", "robotic"}
 SINGULAR_WORDS = {"a", "an", "single", "lone"}
+CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+                  "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 
 @dataclass
@@ -67,7 +69,7 @@ class Mention:
     role: str | None = None  # launched | intercepted | hit | failed | lost, from the count's own clause
     role_default: bool = False  # no verb gave the role: a bare list ("The full list: 14 ...")
     projectile: bool = False  # named only "projectile": its category comes from the article's other weapon words
-    relative_launch: bool = False  # "drones launched from the east were shot down": launched too, if no other count says
+    relative_launch: bool = False  # "drones fired from the north were downed": launched too, if no other count says
 
 
 
@@ -174,7 +176,7 @@ UNITS = {"kilogram", "kilograms", "kg", "pound", "pounds", "lb", "ton", "tons", 
 
 
 def _measure_after(doc: Doc, i: int, end: int) -> bool:
-    """A unit right after the number: "250-kilogram", "155 mm"."""
+    """A unit right after the number: "500-kilogram", "155 mm"."""
     if i < end and doc[i].text == "-":
         i += 1
     return i < end and doc[i].lower_ in UNITS
@@ -254,12 +256,12 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     num_end = j + 1
     value, num_start = number_before(doc, num_end, sent.start)
     if value is not None and _measure_after(doc, num_end, h_end):
-        value, j = None, num_start - 1  # "a 250-kilogram bomb", "155 mm shells": a measure, not a count
+        value, j = None, num_start - 1  # "a 500-kilogram bomb", "155 mm shells": a measure, not a count
     if value is None and num_end - 2 >= sent.start and doc[num_end - 1].lower_ == "the" and doc[num_end - 2].lower_ == "of":
         value, num_start = number_before(doc, num_end - 2, sent.start)  # "28 of the drones"
-    if value is not None and num_start - 1 >= sent.start and doc[num_start - 1].is_title \
-            and num_start - 1 > sent.start and doc[num_start - 1].lower_ not in QUAL_WORDS:
-        return None  # "Hermes 900 drone": a designation, not a count
+    if value is not None and num_start - 1 > sent.start and doc[num_start - 1].is_title \
+            and doc[num_start - 1].lower_ not in QUAL_WORDS | CALENDAR_WORDS and not doc[num_start - 1].ent_type_:
+        return None  # "Hermes 900 drone": a designation, not a count ("on Monday one missile" is a count)
     after_head = doc[head_tok.i + 1:min(sent.end, head_tok.i + 3)]
     mixed = len(after_head) == 2 and after_head[0].lower_ in ("and", "or") and (
         after_head[1].lower_ in lexicon.WEAPON_HEADS or after_head[1].lower_ in lexicon.CATEGORY_MODIFIERS)
@@ -335,7 +337,7 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
                 kinds = {coarse(m.category) for m in mentions if m.sentence == ref.sentence and not m.decoy
                          and m.start < start}
                 if len(kinds) > 1:
-                    continue  # "Kh-22 missiles, Kalibrs and Shahed drones ... Nine were intercepted": whose nine?
+                    continue  # "Kh-101 missiles and Geran drones ... Twelve were downed": whose twelve?
                 raw = match.group(1)
                 value = ref.launched if raw.lower() == "all" else parse_number(raw)
                 if value is None or (ref.launched is not None and value > ref.launched):
@@ -348,7 +350,7 @@ def headless_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> l
 
 def _weapon_word_before(sents: list[SentenceInfo], info: SentenceInfo, start: int) -> Mention | None:
     """The weapon a headless count is about when no counted phrase precedes it: the last weapon word
-    of this or the two sentences before ("repelled an attack of sea drones. Three objects were destroyed")."""
+    of this or the two sentences before ("sea drones approached the harbour. Five targets were destroyed")."""
     for k in range(info.index, max(-1, info.index - 3), -1):
         text = sents[k].text if k != info.index else info.text[:start - info.span.start_char]
         words = [w.lower() for w in WEAPON_WORDS.findall(text) if w.lower() in lexicon.WEAPON_HEADS]
@@ -382,7 +384,7 @@ def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> 
         for pattern in (ANAPHORIC_ALL, ANAPHORIC_NONE):
             for match in pattern.finditer(info.text):
                 if PART_OF.search(info.text[:match.start()]):
-                    continue  # "some of the projectiles were intercepted": not all of them
+                    continue  # "some of the rockets were shot down": not all of them
                 start = info.span.start_char + match.start()
                 head = (match.group(1) or "").lower() or None
                 wanted = coarse(lexicon.WEAPON_HEADS.get(head.rstrip("s") if head in ("shaheds", "kalibrs") else head,

@@ -24,26 +24,26 @@ def figures(text: str) -> tuple[int | None, int | None]:
 
 
 def test_no_casualties_in_several_wordings():
-    tail = " after a Russian drone attack on the port of Izmail overnight, the governor said."
-    assert figures("There was no damage or casualties" + tail) == (0, 0)
+    tail = " after Russian drones attacked the port of Reni overnight, the governor said."
+    assert figures("Nothing was damaged and there were no casualties" + tail) == (0, 0)
     assert figures("There were no civilian casualties" + tail) == (0, 0)
-    assert figures("People were not hurt" + tail) == (0, 0)
-    assert figures("The crew stayed safe" + tail) == (0, 0)
+    assert figures("Residents were not hurt" + tail) == (0, 0)
+    assert figures("The ship's crew remained safe" + tail) == (0, 0)
 
 
 def test_no_injuries_says_nothing_of_deaths():
-    text = "Hezbollah fired 25 rockets at northern Israel on Monday evening, and the army said there were no reported injuries."
+    text = "Hezbollah fired 25 rockets at the Galilee on Monday evening; the army reported no injuries."
     assert figures(text) == (None, 0)
 
 
 def test_one_named_person_counts_one():
-    text = "A Russian drone struck a locomotive near Dnipro on Tuesday morning and the driver was injured, officials said."
+    text = "A Russian glide bomb hit a bus depot in Sumy on Tuesday morning and a worker was injured, officials said."
     assert figures(text) == (None, 1)
 
 
 def test_people_who_sought_medical_help_are_injured():
-    text = ("The number of victims of Tuesday's Russian missile strike on Zaporizhzhia has risen to 9 people who "
-            "sought medical help, the regional head said.")
+    text = ("After Tuesday's Russian missile strike on Sumy, 9 residents who sought medical help were counted, "
+            "the regional head said.")
     assert figures(text) == (None, 9)
 
 
@@ -54,31 +54,31 @@ def test_the_death_toll_rose_to_n():
 
 
 def test_fatalities_and_injuries_as_nouns():
-    text = "The Israeli airstrike on the port on Saturday resulted in four fatalities and 33 injuries, officials said."
+    text = "Officials said Saturday's Israeli airstrike on the power station caused four fatalities and 33 injuries."
     assert figures(text) == (4, 33)
 
 
 def test_per_city_figures_without_a_total_stay_unknown():
-    text = ("Russian missiles hit three Ukrainian cities on Tuesday, killing at least seven people. In Kharkiv, the "
-            "strike injured 41 people. The attack also injured at least 18 people in two districts of Kyiv.")
+    text = ("A Russian missile barrage on Thursday killed at least seven people across Ukraine. In Dnipro, 41 people "
+            "were wounded. Elsewhere the strikes wounded at least 18 people in two districts of Lviv.")
     assert figures(text) == (7, None)
 
 
 def test_a_day_long_national_toll_is_not_the_attacks():
-    text = ("Russia fired 38 missiles at Ukraine overnight, the air force said on Friday. Officials reported nine "
-            "dead and 60 wounded across Ukraine in the last 24 hours.")
+    text = ("Russia fired 38 missiles at Ukraine overnight, the air force said on Friday. Over the last 24 hours, "
+            "nine people died and 60 were wounded in Russian attacks nationwide, officials said.")
     assert figures(text) == (None, None)
 
 
 def test_the_campaigns_toll_is_not_the_attacks():
     text = ("Houthi rebels fired two missiles at a cargo ship in the Red Sea on Wednesday, the maritime agency said. "
-            "Their campaign, which has killed four sailors, has targeted dozens of vessels.")
+            "The group's campaign against shipping, which has killed three seafarers, goes on.")
     assert figures(text) == (None, None)
 
 
 def test_a_city_spared_does_not_zero_the_attack():
-    text = ("Russian drones attacked Odesa overnight on Monday, injuring three people. Attacks also hit Izmail, "
-            "causing damage but no casualties.")
+    text = ("Russian drones attacked Odesa overnight on Monday, injuring three people. In Reni the drones only "
+            "damaged warehouses and there were no casualties.")
     assert figures(text) == (None, 3)
 
 

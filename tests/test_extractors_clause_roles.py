@@ -51,7 +51,7 @@ def test_coordinated_counts_share_their_verb():
 
 
 def test_hits_are_not_launches():
-    text = "Five drones struck the grain terminal in Izmail overnight on Monday, the regional governor said."
+    text = "Five drones struck the oil terminal in Tuapse overnight on Monday, the regional governor said."
     assert counts(text) == {("drone", None, None)}
 
 
@@ -61,14 +61,14 @@ def test_hit_by_counts_hits_not_launches():
 
 
 def test_failed_interception_counts_zero():
-    text = ("A ballistic missile launched from Yemen on Friday night could not be intercepted and fell "
-            "near Tel Aviv, the army said.")
+    text = ("On Friday night a ballistic missile fired from Yemen could not be intercepted and landed near "
+            "Ashdod, the army said.")
     assert counts(text) == {("missile", 1, 0)}
 
 
 def test_one_missile_fired_then_shot_down():
-    text = ("On Saturday night one surface-to-surface missile was fired from Yemen towards Israel, "
-            "and it was shot down before it crossed the border, the army said.")
+    text = ("Late on Monday one medium-range missile was fired from Iraq at Eilat, and it was shot "
+            "down over the desert, the army said.")
     assert counts(text) == {("missile", 1, 1)}
 
 
@@ -85,21 +85,21 @@ def test_previous_record_is_not_this_attacks_count():
 
 
 def test_relative_clause_of_a_weapon_is_not_its_verb():
-    text = ("Early on Friday, three Hezbollah drones carrying explosives that had crossed into northern Israel "
-            "were intercepted, the army said.")
-    assert counts(text) == {("drone", None, 3)}
+    text = ("On Friday morning, four drones loaded with explosives that had flown in from the sea were downed, "
+            "the navy said.")
+    assert counts(text) == {("drone", None, 4)}
 
 
 def test_a_list_after_a_relative_clause_shares_the_first_verb():
-    text = ("The general said on Monday that his forces had intercepted the four Kinzhals launched from "
-            "aircraft, seven Kalibr cruise missiles and two Iskanders.")
-    assert ("missile", 4, 4) in counts(text)
-    assert not {c for c in counts(text) if c[1] is not None and c[1] != 4}
+    text = ("The air force said on Monday it had shot down the five Kh-101s fired from bombers, eight Geran "
+            "drones and two Kalibr cruise missiles.")
+    assert ("missile", 5, 5) in counts(text) and ("drone", None, 8) in counts(text)
+    assert not {c for c in counts(text) if c[1] is not None and c[1] != 5}
 
 
 def test_the_most_recent_earlier_hit_is_background():
-    text = ("The army said it intercepted a missile launched from Yemen on Friday night. Some missiles have got "
-            "through in the past, the most recent being a rocket that hit a car park in May.")
+    text = ("Air defences destroyed a missile fired at Haifa late on Sunday, the army said. Earlier attacks were "
+            "less successful, the most recent being a rocket that hit a school in April.")
     assert ("rocket", 1, None) not in counts(text)
 
 

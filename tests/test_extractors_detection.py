@@ -17,28 +17,27 @@ def facts_of(text: str) -> Facts:
 
 
 def test_background_clause_in_the_lead_does_not_cancel_the_report():
-    text = ("Russian air defences destroyed a series of Ukrainian drones over the Kursk region, where Ukrainian "
-            "troops crossed the border in August, officials said. The defence ministry said units downed 11 "
-            "drones over the region.")
+    text = ("Russian air defences shot down Ukrainian drones over the Belgorod region, where border villages were "
+            "shelled in April, officials said on Friday. The defence ministry said 14 drones were downed there.")
     assert facts_of(text).is_new_attack_report
 
 
 def test_a_single_drone_shot_down_is_a_report():
-    text = "A Ukrainian drone flying towards Moscow has been shot down, the city's mayor said."
+    text = "Air defences shot down a Ukrainian drone approaching Kursk late on Sunday, the governor said."
     assert facts_of(text).is_new_attack_report
 
 
 def test_a_sea_drone_attack_repelled_is_a_report():
-    text = ("The fleet repelled an attack of sea drones on the bay at dawn. \u201cIn total, four objects have "
-            "been destroyed,\u201d the governor wrote.")
+    text = ("Sea drones approached the harbour of Novorossiysk before dawn. \u201cFour targets were "
+            "destroyed,\u201d the mayor wrote.")
     facts = facts_of(text)
     assert facts.is_new_attack_report
     assert [(w.category, w.intercepted) for w in facts.attacks[0].weapons] == [("drone", 4)]
 
 
 def test_casualties_of_a_named_strike_make_a_report():
-    text = ("The number of people injured in the Russian strike on Zaporizhzhia has risen to 14. "
-            "One man died as a result of the strike, the regional head said.")
+    text = ("Fourteen people were injured when a Russian missile hit a factory in Poltava. One woman later died "
+            "of her wounds, the regional head said.")
     assert facts_of(text).is_new_attack_report
 
 
@@ -51,20 +50,20 @@ def test_decoys_never_turn_a_report_into_a_non_report():
 
 
 def test_weapons_production_is_not_a_report():
-    text = ("Russia has sharply increased production of Shahed drones at a plant in Tatarstan, a report said on "
-            "Monday. The plant now makes about 170 drones a day.")
+    text = ("A Russian factory has doubled its production of attack drones this year, a think tank said on "
+            "Monday. It now turns out about 170 drones a day.")
     assert not facts_of(text).is_new_attack_report
 
 
 def test_a_strike_on_a_weapons_plant_is_a_report():
-    text = ("Russia's defence ministry said on Saturday that plants producing shells and drones in Ukraine "
-            "were hit by long-range weapons overnight.")
+    text = ("Russia said on Saturday its missiles hit two Ukrainian factories that build artillery shells "
+            "overnight.")
     assert facts_of(text).is_new_attack_report
 
 
 def test_a_market_story_about_strikes_is_not_a_report():
-    text = ("Oil prices rose on Monday because of Ukrainian drone attacks on Russian refineries. "
-            "Brent crude futures gained 40 cents to $71.20 per barrel in early trading.")
+    text = ("Diesel prices in Europe climbed on Monday as traders weighed Ukraine's drone attacks on Russian "
+            "refineries. Gasoil futures gained 2% per tonne in early trading.")
     assert not facts_of(text).is_new_attack_report
 
 
@@ -75,6 +74,6 @@ def test_a_monthly_total_is_not_a_report():
 
 
 def test_an_equipment_description_is_not_a_count():
-    text = ("Germany has delivered a second air defence system to Ukraine. One battery has six launchers, "
-            "each designed for four missiles.")
+    text = ("Norway has sent Ukraine two more air defence units. Each unit carries three launchers that hold "
+            "six missiles apiece.")
     assert not facts_of(text).is_new_attack_report

@@ -30,15 +30,15 @@ def test_who_led_the_delegation():
 
 
 def test_a_side_represented_by_one_envoy():
-    text = ("The talks in Riyadh began on Tuesday. The US side was represented by special envoy Steve Witkoff, "
+    text = ("The talks in Istanbul began on Tuesday. The US side was represented by special envoy Steve Witkoff, "
             "officials said.")
     assert heads(text) == {"United States": "Steve Witkoff"}
 
 
 def test_a_side_represented_by_a_list_has_no_head():
-    text = ("The talks in Riyadh began on Tuesday. Russia is represented by Foreign Minister Sergei Lavrov, "
-            "aide Yuri Ushakov and envoy Kirill Dmitriev.")
-    assert "Russia" not in heads(text)
+    text = ("The talks in Istanbul began on Tuesday. Ukraine is represented by Rustem Umerov, Andriy Yermak "
+            "and Kyrylo Budanov.")
+    assert "Ukraine" not in heads(text)
 
 
 def test_a_team_headed_by():
@@ -67,8 +67,8 @@ def venues(text: str) -> set[str | None]:
 
 
 def test_a_building_venue_stands_for_its_city():
-    text = "Trump received Zelensky at the White House on Monday for a summit with European leaders."
-    assert venues(text) == {"Washington"}
+    text = "Macron hosted Zelensky at the Elysee Palace on Friday for a summit on security guarantees."
+    assert venues(text) == {"Paris"}
 
 
 def test_a_building_speaking_is_not_a_venue():
@@ -77,16 +77,16 @@ def test_a_building_speaking_is_not_a_venue():
 
 
 def test_travel_to_a_city_for_talks_names_the_venue():
-    text = ("US officials arrived in Saudi Arabia on Monday ahead of talks with Russia. "
-            "The Russian delegation has already flown to Riyadh.")
-    assert venues(text) == {"Riyadh"}
-
-
-def test_the_subject_of_talks_is_not_their_venue():
-    text = "Gaza truce talks will restart in Doha on Wednesday, mediators said."
+    text = ("Turkish mediators arrived in Qatar on Sunday ahead of talks with Hamas. "
+            "The Israeli team has flown to Doha as well.")
     assert venues(text) == {"Doha"}
 
 
+def test_the_subject_of_talks_is_not_their_venue():
+    text = "Sudan truce talks will resume in Jeddah on Thursday, mediators said."
+    assert venues(text) == {"Jeddah"}
+
+
 def test_a_cancelled_meeting_has_no_venue():
-    text = "A meeting planned for May 2 in Rome was called off, the ministry said."
-    assert "Rome" not in venues(text)
+    text = "A meeting set for next week in Oslo was called off, the ministry said."
+    assert "Oslo" not in venues(text)

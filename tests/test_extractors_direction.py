@@ -22,12 +22,12 @@ def sides(text: str) -> list[tuple[str | None, str | None]]:
 
 def test_a_russian_defence_ministry_tally_of_ukrainian_drones():
     text = ("Russia's defence ministry said air defences destroyed 27 Ukrainian drones overnight: 11 over the "
-            "Bryansk region, nine over the Kursk region and seven over the Belgorod region.")
+            "Tula region, nine over the Oryol region and seven over the Voronezh region.")
     facts = facts_of(text)
     assert sides(text) == [("Ukraine", "Russia")]
     attack = facts.attacks[0]
     assert [(w.category, w.intercepted) for w in attack.weapons] == [("drone", 27)]
-    assert {p.name for p in attack.locations} == {"Bryansk region", "Kursk region", "Belgorod region"}
+    assert {p.name for p in attack.locations} == {"Tula region", "Oryol region", "Voronezh region"}
 
 
 def test_a_sea_drone_attack_on_crimea_is_ukraine_against_russia():
@@ -49,10 +49,10 @@ def test_houthi_missile_at_israel():
 
 
 def test_iranian_missiles_at_israel():
-    text = "Iran fired about 180 ballistic missiles at Israel on Tuesday evening, killing one man in Jericho."
+    text = "Iran fired about 180 ballistic missiles at Israel on Tuesday evening, killing one man in Ramla."
     assert sides(text) == [("Iran", "Israel")]
 
 
 def test_an_israeli_strike_on_lebanon():
-    text = "Israeli jets struck the village of Chaqra in southern Lebanon on Wednesday, killing three people."
+    text = "Israeli jets struck the village of Kfar Kila in southern Lebanon on Wednesday, killing three people."
     assert sides(text)[0] == ("Israel", "Lebanon")

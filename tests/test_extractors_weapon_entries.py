@@ -45,6 +45,6 @@ def test_per_region_figures_beside_a_stated_total_are_parts():
 
 
 def test_drones_launched_from_somewhere_and_all_shot_down_count_as_launched_too():
-    text = ("The army said on Sunday it had intercepted four drones over the Red Sea, launched from the east, "
-            "before they reached the coast.")
-    assert counts(text) == {("drone", 4, 4)}
+    text = ("The navy said on Sunday it had downed six drones over the gulf, fired from the north, before they "
+            "reached the shore.")
+    assert counts(text) == {("drone", 6, 6)}
