@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
-from extractors.pipeline import all_ents, ents_of, sentence_of, sents_of, span_text, text_of
+from extractors.pipeline import all_ents, ents_of, lowered, sentence_of, sents_of, span_text, text_of
 from extractors.numbers import parse_number
 from extractors.types import Diplomacy, Evidence
 
 KINDS = (
     ("call", re.compile(r"\b(phone call|telephone (?:call|conversation)|phone conversation|call with|"
+                        r"conversation (?:between|with)|(?:talk|talked|speak|spoke)\s+(?:for|by phone|over the phone)|"
                         r"spoke (?:by phone|on the phone|with)|held a call|video call|(?:a|the|in) call\b|"
                         r"(?:talked|spoke) (?:\w+\s+){0,4}?with\b)", re.I)),
     ("summit", re.compile(r"\bsummit\b", re.I)),
@@ -28,19 +29,25 @@ KINDS = (
     ("meeting", re.compile(r"\b(met|meet|meeting|meetings|meets|hosted|consultations|s[ia]t down with)\b", re.I)),
     ("agreement", re.compile(r"\b(agreed (?:to|on)|agreement|signed a deal|signed an?|memorandum|accord)\b", re.I)),
 )
-PLANNED = re.compile(r"\b(will|would|to be held|to hold|to meet|next (?:week|month|round)|is expected|are expected|"
-                     r"plans? to|planned|scheduled|upcoming|set to|due to|tomorrow|later this)\b", re.I)
+PLANNED = re.compile(r"\b(will|to be held|to hold|to meet|next (?:week|month|round)|is expected|are expected|"
+                     r"plans to|planning to|planned|scheduled|upcoming|set to|due to|tomorrow|later this)\b", re.I)
 ONGOING = re.compile(r"\b(are taking place|is taking place|under way|underway|ongoing|continue[sd]?|"
                      r"are being held|is being held|began|begin|started|opened|first day|second day)\b", re.I)
 PAST = re.compile(r"\b(last (?:year|month)|previous round|earlier round|first round|in (?:january|february|march|"
                   r"april|may|june|july|august|september|october|november|december)|weeks? ago|months? ago|"
                   r"years? ago|had (?:met|held))\b", re.I)
-HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|head of (?:the )?delegation|"
-                      r"delegation head|chaired by)\b", re.I)
+HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|head of (?:the |its |their )?(?:[\w-]+ ){0,2}?"
+                      r"(?:delegation|negotiating team)|delegation head|chaired by|represented by)\b", re.I)
 DURATION = re.compile(r"\b(?:lasted|lasting|went on for|stretched (?:beyond|over|for)|for)\s+((?:about|around|nearly|"
                       r"almost|more than|over|less than|under|some|just over|beyond)\s+)?(\w+(?:-\w+)?)\s+(hours?|minutes?)\b"
                       r"|\b(\w+)[- ](hour|minute)\s+(?:talks|meeting|call|session|conversation)", re.I)
 VENUE_PREP = re.compile(r"\b(in|at)\s+(?:the\s+)?$", re.I)
+
+
+# Any word a diplomacy rule needs, on the lower-cased text: a cheap test before the sentence pass.
+DIPLOMACY_CUE = re.compile(r"talk|negotiat|meet|met\b|summit|call|conversation|spoke|speak|agree|accord|memorandum|"
+                           r"signed|hosted|consultation|sat down|sit down|led by|headed|head of|delegation|chaired|"
+                           r"represented|negotiator|\bled\b|\bleads?\b|\bleading\b|\bheads?\b|\bheading\b")
 
 
 @dataclass
@@ -63,21 +70,44 @@ def kind_of(text: str) -> str | None:
 
 
 def venue_of(doc: Doc, sent: Span) -> str | None:
-    """A city named as where the talks are: "in Geneva", "Geneva talks"; a country only after "in"."""
+    """Where talks are held: "talks in Geneva", "the Geneva talks", "flew to Doha for talks", a
+    building that stands for its city ("a White House summit" -> Washington); a country only after "in".
+    The subject of talks is not their venue: "Sudan truce talks", "the war in Ukraine"."""
+    text = span_text(sent)
+    for building, city in BUILDING_VENUES.items():
+        at = text.find(building)
+        if at >= 0 and (re.search(r"\b(?:at|in|inside)\s+(?:the\s+)?$", text[:at])
+                        or re.match(r"\s+(?:summit|meeting|talks)\b", text[at + len(building):])):
+            return city
     ents = sorted(ents_of(sent), key=lambda e: e.label_ != "PLACE")  # cities before countries
     for ent in ents:
         if ent.label_ not in ("PLACE", "COUNTRY"):
             continue
-        before = doc[max(sent.start, ent.start - 2):ent.start].text + " "
+        before = doc[max(sent.start, ent.start - 3):ent.start].text + " "
         after = doc[ent.end:min(sent.end, ent.end + 2)].text.lower()
         talkish = re.match(r"^(peace )?(talks|negotiations|meeting|summit|round|format|process)", after)
+        if TOPIC_BEFORE.search(before) or re.match(r"^(?:truce|ceasefire|cease-fire|peace deal|war)\b", after):
+            continue  # "the ceasefire in Sudan", "Sudan truce talks": what the talks are about
         if ent.label_ == "COUNTRY" and not re.search(r"\bin\s+$", before):
             continue
-        if VENUE_PREP.search(before) or talkish:
+        if VENUE_PREP.search(before) or TRAVEL_TO.search(before) or talkish:
             if ent.label_ == "COUNTRY":
                 return gazetteer.country_of_name(ent.text)
             return gazetteer.fold_variant(ent.text)
     return None
+
+
+# Buildings reported as the place of talks, and the city they stand in.
+BUILDING_VENUES = {"White House": "Washington", "Oval Office": "Washington", "Kremlin": "Moscow",
+                   "Elysee Palace": "Paris", "Élysée Palace": "Paris", "Downing Street": "London",
+                   "Dolmabahce Palace": "Istanbul", "Dolmabahçe Palace": "Istanbul", "Mar-a-Lago": "Palm Beach",
+                   "Camp David": "Camp David", "Mariinsky Palace": "Kyiv"}
+TRAVEL_TO = re.compile(r"\b(?:fly|flies|flew|flown|flying|travel\w*|head(?:ed|ing|s)?|arriv\w+|go|going|went|gone|"
+                       r"come|came|coming)\s+to\s+(?:the\s+)?$", re.I)
+TOPIC_BEFORE = re.compile(r"\b(?:war|conflict|ceasefire|cease-fire|truce|fighting|crisis|situation|settlement|offensive|"
+                          r"operations?|strikes?|attacks?|hostages(?: held)?|matches|games?)\s+(?:in|over|on|for)\s+(?:the\s+)?$",
+                          re.I)
+CANCELLED = re.compile(r"\b(?:called off|cancell?ed|postponed|scrapped)\b", re.I)
 
 
 def status_of(text: str) -> str:
@@ -106,6 +136,10 @@ def person_countries(doc: Doc) -> dict[str, str]:
     "Umerov, Secretary of Ukraine's Security Council", "Trump's envoy Steve Witkoff"."""
     out: dict[str, str] = {}
     persons = [e for e in all_ents(doc) if e.label_ == "PERSON"]
+    for ent in persons:  # known public figures first: their country does not depend on the words nearby
+        figure = gazetteer.public_figure(ent.text)
+        if figure:
+            out[figure[0]] = out[gazetteer.person_name(ent.text)] = figure[1]
     for _ in range(2):  # a second pass resolves "X's envoy Y" once X is known
         _nationality_pass(doc, persons, out)
     return out
@@ -145,9 +179,15 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
     text = span_text(sent)
     for cue in HEAD_CUE.finditer(text):
         cue_char = sent.start_char + cue.start()
-        person = _nearest_person(sent, cue_char, after=cue.group(1).lower().endswith("by") or "negotiator" in cue.group(1).lower())
+        after = cue.group(1).lower().endswith("by") or "negotiator" in cue.group(1).lower()
+        person = _nearest_person(sent, cue_char, after=after)
+        if person is None and not after:
+            person = _nearest_person(sent, sent.start_char + cue.end(), after=True)  # "the head of the delegation, X,"
         if person is None:
             continue
+        cue_char = max(cue_char, sent.start_char + cue.end()) if cue.group(1).lower().startswith("head of") else cue_char
+        if cue.group(1).lower() == "represented by" and _listed_after(sent, person):
+            continue  # "represented by X, Y and Z": a list of members, not a head
         country = _country_near(doc, sent, cue_char) or nationality.get(_full(person, nationality))
         if country:
             heads.setdefault(country, _full(person, nationality))
@@ -157,7 +197,7 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
                 and sent.start_char + m.start() <= e.start_char <= sent.start_char + m.end()]
         if person is not None and side:
             heads.setdefault(gazetteer.country_of_name(side[0].text), _full(person, nationality))
-    if kind in ("call", "meeting", "summit") and not heads and PRINCIPALS.search(text):
+    if kind in ("call", "meeting", "summit") and not heads and PRINCIPALS.search(text) and status_of(text) != "planned":
         for p in (e for e in ents_of(sent) if e.label_ == "PERSON"):
             country = nationality.get(_full(p, nationality))
             if country:
@@ -169,12 +209,15 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
 
 LED_THE = re.compile(r"\b(?:led|headed|leads|heads|leading|heading)\s+(?:the\s+)?(?:\w+(?:'s|’s)?\s+){1,2}?"
                      r"(?:delegation|team|side|negotiators|one)\b", re.I)
-PRINCIPALS = re.compile(r"\b(spoke|speak|talked|talks? with|phone|call|met|meet|meeting with|hosted|summit|"
-                        r"s[ia]t down|held talks)\b", re.I)
+PRINCIPALS = re.compile(r"\b(spoke|speak|talk|talked|talks? with|phone|telephone|call|called|conversation|discussed|met|"
+                        r"meet|meeting with|hosted|received|summit|s[ia]t down|held talks)\b", re.I)
 
 
 def _full(person: Span, nationality: dict[str, str]) -> str:
     text = gazetteer.person_name(person.text)
+    figure = gazetteer.public_figure(text)
+    if figure:
+        return figure[0]
     if " " not in text:
         for full in nationality:
             if full.split()[-1] == text:
@@ -190,6 +233,12 @@ def _nearest_person(sent: Span, char: int, after: bool) -> Span | None:
             return min(following, key=lambda p: p.start_char - char)
     preceding = [p for p in persons if p.end_char <= char]
     return max(preceding, key=lambda p: p.end_char) if preceding else None
+
+
+def _listed_after(sent: Span, person: Span) -> bool:
+    """Another person follows in a list: "X, Y and Z"."""
+    rest = [e for e in ents_of(sent) if e.label_ == "PERSON" and e.start >= person.end]
+    return bool(rest) and sent.doc[person.end].text in (",", "and")
 
 
 def _clause_subject(sent: Span, char: int) -> Span | None:
@@ -224,8 +273,7 @@ FORMATS = re.compile(r"\b(trilateral|bilateral|multilateral|direct|indirect)\b",
 
 def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     """Diplomacy events of a document, merged by kind and venue."""
-    text = text_of(doc)
-    if not any(pattern.search(text) for _, pattern in KINDS) and not (HEAD_CUE.search(text) or LED_THE.search(text)):
+    if not DIPLOMACY_CUE.search(lowered(doc)):
         return []  # most articles name no talks: skip the sentence-by-sentence pass
     nationality = person_countries(doc)
     cands: list[Candidate] = []
@@ -233,6 +281,13 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     for n, sent in enumerate(sents_of(doc)):
         text = span_text(sent)
         kind = kind_of(text)
+        if kind is not None and CANCELLED.search(text):
+            continue  # "a meeting set for next week was called off"
+        if kind is None and cands and cands[-1].venue is None or kind is None and cands \
+                and gazetteer.country_names().get(cands[-1].venue or ""):
+            travel = venue_of(doc, sent) if TRAVEL_TO.search(text + " ") or re.search(r"\b(?:flown|flew|arrived)\s+to\b", text) else None
+            if travel:
+                cands[-1].venue = travel  # "The other team has flown to Doha too."
         if kind is None:
             # "The Russian delegation is led by X": heads without an event word join the last event
             if HEAD_CUE.search(text) or LED_THE.search(text):
@@ -269,7 +324,8 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
         same.duration = same.duration or c.duration
         if same.status in ("held", None) and c.status in ("ongoing", "planned"):
             same.status = same.status or c.status
-    return [m for m in merged if m.venue or m.heads or (len(m.parties) >= 2 and m.kind != "agreement")]
+    return [m for m in merged if (m.venue or m.heads or len(m.parties) >= 2)
+            and (m.kind != "agreement" or len(m.parties) >= 2)]
 
 
 def _country_venues(cands: list[Candidate]) -> None:

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
 
-from extractors import attacks, diplomacy, gazetteer
+from extractors import attacks, diplomacy, gazetteer, places
 from extractors.dates import strike_day
-from extractors.pipeline import all_ents, build_nlp, sentence_of
+from extractors.language import has_rules, language_of
+from extractors.pipeline import all_ents, build_nlp, sentence_of, text_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 # Bumped whenever rules change what they extract; `newswatch reextract` redoes older articles.
-EXTRACTOR_VERSION = "2026.11.25"
+EXTRACTOR_VERSION = "2026.11.30"
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
 
 
@@ -38,6 +39,9 @@ class Extractor:
         return doc
 
     def facts(self, document: Document, doc: Doc) -> Facts:
+        language = language_of(text_of(doc), document.language)
+        if not has_rules(language):
+            return Facts(doc_id=document.id, is_new_attack_report=False, extractor=f"none (language {language}: no rules)")
         found, is_new, confidence = [], False, 0.0
         if attacks.may_report_attack(doc):
             sents = attacks.sentence_infos(doc)
@@ -65,10 +69,9 @@ def shared_extractor(model: str = "blank") -> Extractor:
 
 
 def _text_of(d: Document) -> str:
-    text = d.text[:MAX_CHARS]
-    if d.title and not text.startswith(d.title):
-        return text  # title is kept apart so that spans index the stored text
-    return text
+    """The text facts are read from: the stored text itself (the title is kept apart so that
+    evidence spans index `articles.text`), cut at MAX_CHARS."""
+    return d.text[:MAX_CHARS]
 
 
 def persons(doc: Doc) -> list[Entity]:
@@ -79,6 +82,9 @@ def persons(doc: Doc) -> list[Entity]:
         if ent.label_ != "PERSON":
             continue
         name = gazetteer.person_name(ent.text)
+        figure = gazetteer.public_figure(name)
+        if figure:
+            name = figure[0]
         last = name.split()[-1]
         if " " in name:
             full.setdefault(last, name)
@@ -95,7 +101,7 @@ def all_places(doc: Doc) -> list[Place]:
         if ent.label_ not in ("PLACE", "REGION"):
             continue
         place = attacks.place_of(ent, sentence_of(ent)[0])
-        if place is None or attacks.in_name(doc, ent):
+        if place is None or attacks.in_name(doc, ent) or places.stands_for_government(doc, ent):
             continue
         key = gazetteer.ascii_key(place.name)
         if key not in seen:

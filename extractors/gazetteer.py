@@ -29,8 +29,10 @@ VARIANTS = {
     "Lugansk": "Luhansk", "Slavyansk": "Sloviansk", "Slovyansk": "Sloviansk", "Artemovsk": "Bakhmut",
     "Kramatorsk": "Kramatorsk", "Sumi": "Sumy", "Chernovtsy": "Chernivtsi", "Poltawa": "Poltava",
     "Kherson": "Kherson", "Kirovohrad": "Kirovohrad", "Qiryat Shmona": "Kiryat Shmona",
-    "Chornomors’k": "Chornomorsk", "Chornomors'k": "Chornomorsk", "Hudaydah": "Hodeidah",
-    "Al Hudaydah": "Hodeidah", "Hodeida": "Hodeidah",
+    "Chornomors’k": "Chornomorsk", "Chornomors'k": "Chornomorsk", "Khmelnitskyi": "Khmelnytskyi",
+    "Khmelnytsky": "Khmelnytskyi", "Khmelnitskiy": "Khmelnytskyi",
+    "Starokonstantinov": "Starokostiantyniv", "Starokostyantyniv": "Starokostiantyniv", "Kremenchug": "Kremenchuk",
+    "Nikopol'": "Nikopol", "Krivoi Rog": "Kryvyi Rih", "Belaya Tserkov": "Bila Tserkva",
 }
 
 # Areas that are not cities but are named as places in reporting: (name, level, country ISO2).
@@ -45,7 +47,10 @@ AREAS = (
     ("Darfur", "region", "SD"), ("Kordofan", "region", "SD"), ("Khartoum State", "region", "SD"),
     ("Kursk", "city", "RU"), ("Belgorod", "city", "RU"), ("Alaska", "region", "US"),
     ("Tatarstan", "region", "RU"), ("Transnistria", "region", "MD"), ("Sinai", "region", "EG"),
+    ("southern Lebanon", "region", "LB"), ("South Lebanon", "region", "LB"),
 )
+# Areas whose control is disputed: never taken for the attacker's own ground (a launch site).
+CONTESTED = {"Crimea", "Sevastopol", "Golan Heights", "West Bank", "Gaza", "Gaza Strip", "Donbas", "Donbass"}
 
 COUNTRY_ALIASES = {
     "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
@@ -96,7 +101,8 @@ NOT_PLACES = {
     "Barra", "Ramadi", "Mandi", "Amir", "Kumar", "Ali", "Said", "Hit", "Trump", "Putin", "Ruse",
     "Sumter", "Ebo", "Tan", "Bo", "Man", "Gori", "Lida", "Kent", "Sherman", "Bryan", "Madison",
     "Fidan", "Sisi", "Bonn", "Marion", "Plano", "Aba", "Bida", "Ila", "Ise", "Jos", "Kano",
-    "Vance", "Rubio", "Moss", "Ryan", "Kim", "Lee", "Park", "Hawthorne", "Irving", "Kushner",
+    "Vance", "Rubio", "Moss", "Ryan", "Kim", "Lee", "Park", "Hawthorne", "Irving", "Kushner", "Human", "Media",
+    "Energy", "Development", "Station", "Palace", "Mission", "Progress", "Victory", "Unity", "Freedom", "Friendship",
 }
 
 
@@ -184,11 +190,77 @@ def country_of_name(name: str) -> str | None:
     return country_names().get(name) or DEMONYMS.get(name) or ACTORS.get(name) or CAPITALS.get(name)
 
 
-# Transliteration variants of names in the news: the spelling most outlets use.
-PERSON_VARIANTS = {"Zelenskyy": "Zelensky", "Zelenskiy": "Zelensky", "Umierov": "Umerov", "Medinskiy": "Medinsky",
-                   "Peskov": "Peskov", "Yermak": "Yermak", "Sybiha": "Sybiha", "Lavrov": "Lavrov"}
+# Public figures of the monitored conflicts and their diplomacy, with the country they speak for:
+# heads of state and government, foreign and defence ministers, chief negotiators and envoys,
+# commanders and spokespeople, and the officials whose names outlets spell in several ways. The
+# first spelling is the one most outlets use; the others are transliteration variants folded into it.
+PUBLIC_FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # Ukraine
+    "Volodymyr Zelensky": ("Ukraine", ("Zelenskyy", "Zelenskiy", "Zelenskyi", "Zelenskij")),
+    "Rustem Umerov": ("Ukraine", ("Umierov",)), "Andriy Yermak": ("Ukraine", ("Andrii Yermak",)),
+    "Andrii Sybiha": ("Ukraine", ("Sybiga", "Andriy Sybiha")), "Dmytro Kuleba": ("Ukraine", ("Dmitry Kuleba",)),
+    "Denys Shmyhal": ("Ukraine", ("Shmigal", "Shmyhal", "Denis Shmygal", "Shmygal")),
+    "Yulia Svyrydenko": ("Ukraine", ()), "Kyrylo Budanov": ("Ukraine", ("Kirill Budanov",)),
+    "Oleksandr Syrskyi": ("Ukraine", ("Syrsky", "Syrskiy")), "Valeriy Zaluzhnyi": ("Ukraine", ("Zaluzhny", "Zaluzhnyy")),
+    "Mykola Oleshchuk": ("Ukraine", ()), "Yuriy Ihnat": ("Ukraine", ("Ignat", "Yuri Ignat")),
+    "Vitali Klitschko": ("Ukraine", ("Klychko", "Vitalii Klitschko", "Vitaliy Klychko")),
+    "Ihor Terekhov": ("Ukraine", ("Terechov", "Igor Terekhov")),
+    "Oleh Syniehubov": ("Ukraine", ("Synehubov", "Syniegubov", "Sinegubov", "Syněhubov")),
+    "Andriy Sadovyi": ("Ukraine", ("Sadovy", "Sadovyy")),
+    "Sergiy Kyslytsya": ("Ukraine", ("Kyslytsia", "Kislitsa")),
+    # Russia
+    "Vladimir Putin": ("Russia", ()), "Sergei Lavrov": ("Russia", ("Sergey Lavrov",)),
+    "Dmitry Peskov": ("Russia", ("Dmitri Peskov",)), "Yuri Ushakov": ("Russia", ("Yury Ushakov", "Yuriy Ushakov")),
+    "Vladimir Medinsky": ("Russia", ("Medinskiy",)), "Kirill Dmitriev": ("Russia", ()),
+    "Sergei Shoigu": ("Russia", ("Sergey Shoigu",)), "Andrei Belousov": ("Russia", ("Andrey Belousov",)),
+    "Valery Gerasimov": ("Russia", ()), "Maria Zakharova": ("Russia", ()),
+    "Mikhail Razvozhayev": ("Russia", ("Razvozhaev", "Razvozzhayev")), "Sergei Aksyonov": ("Russia", ("Aksenov",)),
+    # United States
+    "Donald Trump": ("United States", ()), "Joe Biden": ("United States", ()), "JD Vance": ("United States", ()),
+    "Marco Rubio": ("United States", ()), "Steve Witkoff": ("United States", ()), "Keith Kellogg": ("United States", ()),
+    "Antony Blinken": ("United States", ()), "Lloyd Austin": ("United States", ()), "Pete Hegseth": ("United States", ()),
+    "Mike Waltz": ("United States", ("Michael Waltz",)), "William Burns": ("United States", ()),
+    "Jake Sullivan": ("United States", ()),
+    # Middle East and Turkey
+    "Benjamin Netanyahu": ("Israel", ()), "Isaac Herzog": ("Israel", ()), "Yoav Gallant": ("Israel", ()),
+    "Israel Katz": ("Israel", ()), "Ali Khamenei": ("Iran", ()), "Masoud Pezeshkian": ("Iran", ()),
+    "Abbas Araghchi": ("Iran", ()), "Recep Tayyip Erdogan": ("Turkey", ("Erdoğan",)), "Hakan Fidan": ("Turkey", ()),
+    "Abdel Fattah al-Sisi": ("Egypt", ("Sisi", "el-Sisi")), "Mohammed bin Salman": ("Saudi Arabia", ()),
+    "Tamim bin Hamad Al Thani": ("Qatar", ()),
+    # Europe
+    "Emmanuel Macron": ("France", ()), "Friedrich Merz": ("Germany", ()), "Olaf Scholz": ("Germany", ()),
+    "Keir Starmer": ("United Kingdom", ()), "Giorgia Meloni": ("Italy", ()), "Mark Rutte": ("NATO", ()),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _figure_index() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(spelling variant -> canonical surname, surname -> (full name, country))."""
+    variants: dict[str, str] = {}
+    surnames: dict[str, tuple[str, str]] = {}
+    for full, (country, others) in PUBLIC_FIGURES.items():
+        surname = full.split()[-1]
+        surnames[surname] = (full, country)
+        for other in others:
+            variants[other.split()[-1]] = surname
+            if " " in other:
+                variants[other] = full
+    return variants, surnames
 
 
 def person_name(name: str) -> str:
-    """A person's name with each word in its common spelling (Zelenskyy -> Zelensky)."""
-    return " ".join(PERSON_VARIANTS.get(w, w) for w in name.split())
+    """A person's name in its common spelling (Zelenskyy -> Zelensky, Klychko -> Klitschko)."""
+    variants, _ = _figure_index()
+    if name in variants:
+        return variants[name]
+    return " ".join(variants.get(w, w) for w in name.split())
+
+
+def public_figure(name: str) -> tuple[str, str] | None:
+    """(full name, country) of a known public figure named in full or by surname; None otherwise."""
+    folded = person_name(name)
+    _, surnames = _figure_index()
+    found = surnames.get(folded.split()[-1]) if folded else None
+    if found and (" " not in folded or folded == found[0] or folded.split()[0] == found[0].split()[0]):
+        return found
+    return None

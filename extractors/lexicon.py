@@ -58,18 +58,26 @@ DECOY_WORDS = frozenset({"decoy", "decoys", "imitation", "imitator", "dummy", "s
 INTERCEPT_WORDS = re.compile(
     r"\b(shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|intercept(?:ed|ing|s|ion)?|"
     r"destroy(?:ed|ing|s)?|neutrali[sz](?:ed|ing)|suppressed|repelled|brought\s+down|taken\s+down|"
-    r"knocked\s+out|were\s+downed|was\s+downed)\b",
+    r"knocked\s+out|were\s+downed|was\s+downed|eliminated)\b",
     re.IGNORECASE,
 )
 LAUNCH_WORDS = re.compile(
-    r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|attack(?:ed|ing)?\s+with|"
-    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|total\s+of|involv(?:ed|ing)|"
+    r"\b(launch(?:ed|ing|es)?|fir(?:ed|ing)|sent|send(?:ing)?|used|deploy(?:ed|ing)|dropp(?:ed|ing)|attack(?:ed|ing)?\s+with|"
+    r"struck\s+with|hit\s+with|targeted\s+with|barrage\s+of|involv(?:ed|ing)|"
     r"comprised|consisted|wave\s+of|unleashed|salvo|attack(?:ed|s)?|strik(?:e|es|ing)|targeting|"
     r"were\s+detected|tracked)\b",
     re.IGNORECASE,
 )
-NOT_INTERCEPTED = re.compile(r"\b(not\s+(?:been\s+)?(?:intercepted|shot\s+down|downed)|hit\s+(?:their\s+)?targets?|"
-                             r"struck\s+(?:their\s+)?targets?|got\s+through|evaded)\b", re.IGNORECASE)
+# An interception that failed: "could not be intercepted", "an attempt to intercept it was unsuccessful".
+NOT_INTERCEPTED = re.compile(
+    r"\b(not\s+(?:been\s+)?(?:intercepted|shot\s+down|downed)|could\s+not\s+(?:be\s+)?(?:intercept(?:ed)?|shot\s+down)|"
+    r"fail(?:ed|ing|s)?\s+to\s+(?:intercept|shoot)|(?:attempts?|efforts?|bids?)\s+to\s+intercept\b.{0,120}?\b(?:unsuccessful|failed)|"
+    r"evad(?:ed|ing)\s+(?:\w+\s+)?(?:interception|air\s+defen[cs]es?|defen[cs]es)|hit\s+(?:their\s+)?targets?|"
+    r"struck\s+(?:their\s+)?targets?|got\s+through|evaded)", re.IGNORECASE)
+# Verbs whose subject is the weapon arriving: "five drones struck the terminal", "a bomb hit a shop".
+# ("20 drones attacked Dnipro" is the attacking force: a launch count, not hits.)
+HIT_WORDS = re.compile(r"\b(hit|hits|struck|strikes|slammed|smashed|crashed|landed|fell|exploded|impacted|damaged|"
+                       r"destroyed|killed|injured|wounded)\b", re.IGNORECASE)
 LOST_WORDS = re.compile(r"\b(jamm(?:ed|ing)|electronic(?:ally)?|locationally\s+lost|lost\s+(?:track|from\s+radar)|"
                         r"lost|disappeared|suppressed\s+by\s+electronic|forced\s+down|redirected|went\s+astray|"
                         r"failed\s+to\s+reach)\b", re.IGNORECASE)
@@ -109,14 +117,25 @@ SERVICE_CONTEXT = re.compile(r"\b(disrupt|cut|outage|without|lost|deprived|knock
 
 
 def category_for(head: str, modifiers: list[str]) -> str:
-    """Category of a weapon phrase from its head noun and the words before it."""
+    """Category of a weapon phrase from its head noun and the words before it.
+
+    "cruise missiles" -> cruise_missile, "artillery rockets" -> artillery, "guided aerial munitions"
+    -> glide_bomb; "guided missiles" stay missiles, and a list of kinds before one noun ("ballistic,
+    cruise and guided missiles") names no single kind.
+    """
     category = WEAPON_HEADS.get(head.lower(), "missile")
-    for word in modifiers:
-        refined = CATEGORY_MODIFIERS.get(word.lower())
-        if refined and (category in ("missile", "rocket") or refined in ("glide_bomb", "artillery")):
-            if category == "drone":
-                continue
-            category = refined
+    refined = {CATEGORY_MODIFIERS[w.lower()] for w in modifiers if w.lower() in CATEGORY_MODIFIERS}
+    if category == "drone" and head.lower().startswith("munition") and "glide_bomb" in refined:
+        return "glide_bomb"
+    if category == "drone" or not refined:
+        return category
+    if len(refined) > 1 and category == "missile":
+        return "missile"
+    for kind in refined:
+        if kind == "glide_bomb" and category != "glide_bomb":
+            continue
+        if kind == "artillery" or category in ("missile", "rocket"):
+            category = kind
     return category
 
 

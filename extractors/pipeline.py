@@ -7,6 +7,8 @@ Components (all registered factories with requires/assigns):
   sentencizer    sentence starts at terminal punctuation and at line breaks
   entity_ruler   PLACE, REGION, COUNTRY, DEMONYM, ACTOR and MODEL spans from the gazetteers
   nw_persons     PERSON spans from titles, roles and reporting verbs
+  nw_place_cues  PLACE spans for unknown names after "in/at/near/over"
+  nw_place_names PLACE spans for multi-word names: "Beit Jala", "Deir al-Balah", "Afipsky refinery"
 """
 from __future__ import annotations
 
@@ -46,11 +48,24 @@ def ruler_patterns() -> list[dict]:
         patterns.append({"label": "MODEL", "pattern": form})
         patterns.append({"label": "MODEL", "pattern": form + "s"})
     patterns.append({"label": "MODEL", "pattern": "Shahed-type"})
+    for form in public_figure_names():
+        patterns.append({"label": "PERSON", "pattern": form})
     return patterns
+
+
+def public_figure_names() -> set[str]:
+    """Full names, surnames and their variants of the gazetteer's public figures: "Trump and Putin talk"."""
+    names = set()
+    for full, (_, others) in gazetteer.PUBLIC_FIGURES.items():
+        for name in (full, *others):
+            names.add(name)
+            names.add(name.split()[-1])
+    return names
 
 
 REGION_RE = re.compile(r"\b((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ \t]+){1,2}(?:" + "|".join(REGION_WORDS) + r"|"
                        + "|".join(w.capitalize() for w in REGION_WORDS) + r"))\b")
+REGION_LEAD_STOP = {"In", "On", "At", "Of", "The", "Over", "Across", "Near", "From", "To", "And", "For", "Into", "With"}
 MODEL_RE = re.compile(r"\b((?:Kh|KN|S|FAB|KAB)-\d+[A-Z0-9/]*(?:-\d+)*s?)\b")
 
 
@@ -61,7 +76,11 @@ def regions_and_models(doc: Doc) -> Doc:
     text = text_of(doc)
     for label, pattern in (("REGION", REGION_RE), ("MODEL", MODEL_RE)):
         for m in pattern.finditer(text):
-            span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            start = m.start(1)
+            first = m.group(1).split()[0]
+            if label == "REGION" and first in REGION_LEAD_STOP:
+                start += len(first) + 1  # "In Dnipropetrovsk Region" in a title-case headline
+            span = doc.char_span(start, m.end(1), alignment_mode="contract")
             if span is not None and len(span):
                 new.append(Span(doc, span.start, span.end, label=label))
     if new:
@@ -131,19 +150,21 @@ class PersonTagger:
                 span = doc.char_span(m.start(), m.end())
                 if span is not None and span.start not in taken:
                     ents.append(Span(doc, span.start, span.end, label="PERSON"))
-        doc.ents = filter_spans(ents)
+        if len(ents) > len(doc.ents):
+            doc.ents = filter_spans(ents)
         return doc
 
     def _candidates(self, doc: Doc, m: re.Match) -> list[Span]:
         """Runs of name words between titles and other stop words ("Kyiv Mayor Vitali Klitschko")."""
         out, run = [], []
         for w in list(re.finditer(r"\S+", m.group())) + [None]:
-            if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES:
+            if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES \
+                    and m.start() + w.start() not in _side_starts(doc):
                 run.append(w)
                 continue
             if 2 <= len(run) <= 4:
                 span = doc.char_span(m.start() + run[0].start(), m.start() + run[-1].end(), alignment_mode="contract")
-                if span is not None and all(t.ent_type_ in ("", "PLACE") for t in span) and self._plausible(span):
+                if span is not None and all(t.ent_type_ in ("", "PLACE", "PERSON") for t in span) and self._plausible(span):
                     out.append(Span(doc, span.start, span.end, label="PERSON"))
             run = []
         return out
@@ -152,21 +173,62 @@ class PersonTagger:
         words = [t.text for t in span if t.text != "-"]
         if all(t.ent_type_ == "PLACE" for t in span if t.text != "-"):
             return False
-        if any(w in NAME_STOP or w.rstrip("’'s") in NAME_STOP for w in words):
-            return False
+        if any(w in NAME_STOP or w.rstrip("’'s") in NAME_STOP for w in words) or words[-1] in NOT_NAME_WORDS:
+            return False  # "Iron Dome", "Middle East", "Red Cross": capitalised common nouns end names of things
         doc = span.doc
-        before = [t.lower_ for t in doc[max(sentence_of(span)[1].start, span.start - 4):span.start]]
+        sent = sentence_of(span)[1]
+        if CREDIT_RE.match(span_text(sent)):
+            return False  # a byline or a photo credit: "By Jane Doe", "Photo: John Roe/Reuters"
+        before = [t.lower_ for t in doc[max(sent.start, span.start - 4):span.start]]
         after = doc[span.end].lower_ if span.end < len(doc) else ""
-        after2 = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
+        after2 = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        after2_word = after2.lower_ if after2 is not None else ""
         if any(b.strip(".,") in PERSON_TITLES for b in before) or any(b in ("by", "with") for b in before[-1:]):
             return True
-        if after in REPORTING_VERBS or (after == "," and after2 in PERSON_TITLES | {"the", "a", "who"}):
+        if after in REPORTING_VERBS or (after == "," and (after2_word in PERSON_TITLES | {"the", "a", "an", "who"}
+                                                          or after2 is not None and after2.like_num)):
+            return True  # "X said", "X, an adviser to", "X, 22, who lives"
+        if after in {"'s", "’s"} or after2_word in REPORTING_VERBS:
             return True
-        if after in {"'s", "’s"} or after2 in REPORTING_VERBS:
+        if span.start == sent.start and len(words) >= 2 and after in SUBJECT_VERBS:
             return True
-        if span.start == sentence_of(span)[1].start and len(words) >= 2 and after in SUBJECT_VERBS:
-            return True
-        return len(words) >= 2 and span.start > sentence_of(span)[1].start and not _has_org_word(words)
+        return len(words) >= 2 and span.start > sent.start and not _has_org_word(words) and not _heading(sent)
+
+
+# Capitalised common nouns that end the names of things, not of people ("Iron Dome", "Red Cross").
+NOT_NAME_WORDS = {
+    "Dome", "East", "West", "North", "South", "Authority", "Cross", "Fund", "Corporation", "Resistance", "Organization",
+    "Organisation", "Industries", "Directorate", "Systems", "System", "Independent", "Mountains", "River", "Bay",
+    "Palace", "School", "Station", "Development", "Stadium", "Theatre", "Theater", "Watch", "Zone", "Corps",
+    "Intelligence", "Health", "Point", "Initiative", "Awards", "Film", "League", "Stories", "Range", "Mission",
+    "Situation", "Care", "Press", "Pravda", "Meeting", "Summit", "Talks", "War", "Year", "Strike", "Attack", "Attacks",
+    "Missile", "Missiles", "Drone", "Drones", "Facility", "Church", "Patriarchate", "Forces", "Guard", "Brigade",
+    "Battalion", "Fleet", "Airlines", "Airport", "Port", "Plant", "Refinery", "Base", "Agency", "News", "Network",
+    "Channel", "Service", "Services", "Union", "Council", "Committee", "Command", "Ministry", "Office", "Embassy",
+    "Consulate", "Court", "Party", "Movement", "Front", "Army", "Navy", "Force", "Police", "Media", "Group",
+    "Square", "Street", "Avenue", "Bridge", "Park", "Hall", "Centre", "Center", "Tower", "Building", "Hotel",
+    "Market", "Mall", "Bank", "University", "Institute", "Academy", "Hospital", "Project", "Program", "Programme",
+}
+# A line that credits the text or a photo: "By Jane Doe", "Photo: ...", "Reporting by ...".
+CREDIT_RE = re.compile(r"^\s*(?:by\s|photo\b|photograph|credit\b|image\b|source\b|reporting by|editing by|"
+                       r"written by|(?:\w+\s+){0,3}is an? (?:accomplished |award-winning |freelance |senior )?"
+                       r"(?:author|journalist|writer|reporter|correspondent))", re.IGNORECASE)
+
+
+def _side_starts(doc: Doc) -> set[int]:
+    """Character offsets where a country, demonym or actor begins: such a word ends a name run
+    ("President of Ukraine Volodymyr Zelensky")."""
+    cached = doc.user_data.get("nw_side_starts")
+    if cached is None:
+        cached = doc.user_data["nw_side_starts"] = {
+            t.idx for e in doc.ents if e.label_ in ("COUNTRY", "DEMONYM", "ACTOR") for t in e}
+    return cached
+
+
+def _heading(sent: Span) -> bool:
+    """A Title Case heading ("Massive Drone Barrage Triggers Blackouts"): capitals there are no cue."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title for t in words) / len(words) >= 0.7
 
 
 PLACE_PREPS = {"in", "at", "near", "over", "outside", "around", "towards", "toward", "into", "across", "of"}
@@ -200,8 +262,104 @@ def place_cues(doc: Doc) -> Doc:
             continue
         ents.append(Span(doc, span.start, span.end, label="PLACE"))
         taken.update(range(span.start, span.end))
-    doc.ents = filter_spans(ents)
+    if len(ents) > len(doc.ents):
+        doc.ents = filter_spans(ents)
     return doc
+
+
+# Generic first words of Levantine and other place names: "Beit Jala", "Ras al-Ain", "Kfar Saba",
+# "Deir al-Balah", "Khan Younis", "Cape Tarkhankut", "Fort Worth", "Mount Hermon".
+TOPONYM_PREFIXES = {"Beit", "Beth", "Ras", "Kfar", "Kafr", "Tel", "Ein", "Bint", "Majdal", "Deir", "Khan", "Kiryat",
+                    "Qiryat", "Ramat", "Ramot", "Nahal", "Jabal", "Jebel", "Wadi", "Tell", "Misgav", "Ayelet", "Rosh",
+                    "Aita", "Ayta", "Maalot", "Ma'alot", "Givat", "Neve", "Mitzpe", "Sde", "Cape", "Fort", "Mount", "Lake"}
+# Facility and landform nouns that make a name a place of their own: "Afipsky refinery",
+# "Saky military airfield", "Balaklava Bay", "Darnytskyi district", "Shifa hospital".
+FACILITY_NOUNS = {"refinery", "airfield", "airbase", "base", "airport", "terminal", "bay", "valley", "district",
+                  "square", "cathedral", "palace", "stadium", "theatre", "theater", "crossing", "school", "hospital",
+                  "mountains", "dam", "microdistrict"}
+FACILITY_ADJECTIVES = {"military", "oil", "naval", "air", "drama", "force", "thermal", "river", "sea", "training",
+                       "international", "presidential", "regional", "city"}
+GENERIC_PLACE_SUFFIX = {"village", "town", "settlement", "kibbutz", "hamlet"}
+TOPONYM_RE = re.compile(rf"\b(?:{'|'.join(sorted(TOPONYM_PREFIXES, key=len, reverse=True))})[ \t]+"
+                        rf"(?:(?:al|el|ash|as|an|ad)-)?[A-Z][\w'’]+(?:-[A-Z][\w]+)?|"
+                        rf"\b[A-Z][a-z]+[ \t]+(?:al|el)-[A-Z][a-z]+|\b(?:Al|El)-[A-Z][a-z]+")
+
+
+# "KYIV, Ukraine —", "MOSCOW (Reuters) -": a capitalised dateline at the start of a line
+DATELINE_RE = re.compile(r"(?:^|\n)[ \t]*([A-Z]{3,}(?:[ -][A-Z]{3,})?)(?=[ \t]*(?:,|:|\(|—|–|-[ \t]))")
+# "Kirovske-2 military airfield": a numbered name with a facility noun
+NUMBERED_FACILITY_RE = re.compile(rf"\b[A-Z][a-z]+-\d+[ \t]+(?:(?:{'|'.join(sorted(FACILITY_ADJECTIVES))})[ \t]+)*"
+                                  rf"(?:{'|'.join(sorted(FACILITY_NOUNS))}|air[ \t]+base)\b")
+
+
+@Language.component("nw_place_names", requires=["doc.ents"], assigns=["doc.ents"])
+def place_names(doc: Doc) -> Doc:
+    """PLACE spans for multi-word names: toponym prefixes ("Beit Jala", "Deir al-Balah"), facility
+    names ("Afipsky refinery", "Saky air base"); "Hlyboke village" is Hlyboke."""
+    text = text_of(doc)
+    ents = list(doc.ents)
+    new: list[Span] = []
+    for m in DATELINE_RE.finditer(text):
+        if m.group(1).title() in gazetteer.places():
+            span = doc.char_span(m.start(1), m.end(1))
+            if span is not None:
+                new.append(Span(doc, span.start, span.end, label="PLACE"))
+    for m in NUMBERED_FACILITY_RE.finditer(text) if NUMBERED_CUE.search(text) else ():
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            new.append(Span(doc, span.start, span.end, label="PLACE"))
+    for m in UNKNOWN_FACILITY_RE.finditer(text):  # "the Afipsky refinery": a name not in the gazetteer
+        span = doc.char_span(m.start(1), m.end(), alignment_mode="expand")
+        if span is not None and not span[0].is_sent_start and not span[0].ent_type_ \
+                and m.group(1) not in NAME_STOP and m.group(1) not in NOT_PLACE_WORDS:
+            new.append(Span(doc, span.start, span.end, label="PLACE"))
+    toponyms = "l-" in text or any(w in TOPONYM_PREFIXES for w in CAPITALISED.findall(text))
+    for m in TOPONYM_RE.finditer(text) if toponyms else ():
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and not any(t.ent_type_ in ("COUNTRY", "ACTOR", "MODEL", "DEMONYM") for t in span) \
+                and (span.start == 0 or doc[span.start - 1].lower_ not in REPORTING_TITLE_WORDS):
+            new.append(Span(doc, span.start, span.end, label="PLACE"))
+    if new:
+        ents = [e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)] + new
+    out, changed = [], bool(new)
+    for ent in ents:
+        if ent.label_ in ("PLACE", "PERSON") and ent.end < len(doc):
+            end = _facility_end(doc, ent.end)
+            if end is not None and (ent.label_ == "PLACE" or doc[end - 1].is_title):
+                ent, changed = Span(doc, ent.start, end, label="PLACE"), True  # filter_spans keeps the longer span
+            elif ent.label_ == "PLACE" and len(ent) > 1 and doc[ent.end - 1].lower_ in GENERIC_PLACE_SUFFIX:
+                ent, changed = Span(doc, ent.start, ent.end - 1, label="PLACE"), True
+        out.append(ent)
+    if changed:  # setting doc.ents rebuilds every token's entity annotation: only when something changed
+        doc.ents = filter_spans([e for e in out if len(e)])
+    return doc
+
+
+CAPITALISED = re.compile(r"\b[A-Z][a-z']+")
+UNKNOWN_FACILITY_RE = re.compile(rf"\bthe[ \t]+([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)[ \t]+(?:(?:{'|'.join(sorted(FACILITY_ADJECTIVES))})"
+                                 rf"[ \t]+)?(?:refinery|airfield|air[ \t]+base|airbase|terminal|power[ \t]+plant)\b")
+NUMBERED_CUE = re.compile(r"[A-Za-z]-\d")
+
+
+REPORTING_TITLE_WORDS = {"president", "minister", "mr", "mrs", "ms", "dr", "general", "sheikh"}
+
+
+def _facility_end(doc: Doc, i: int) -> int | None:
+    """End of "<name> [military] airfield" when a facility noun follows a name at token i."""
+    first = doc[i].lower_
+    if first not in FACILITY_NOUNS and first not in FACILITY_ADJECTIVES and first != "-":
+        return None
+    j = i
+    if j < len(doc) and doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].like_num:
+        j += 2  # "Kirovske-2"
+    k = j
+    while k < len(doc) and k - j < 2 and doc[k].lower_ in FACILITY_ADJECTIVES:
+        k += 1
+    if k < len(doc) and doc[k].lower_ in FACILITY_NOUNS:
+        return k + 1
+    if k + 1 < len(doc) and doc[k].lower_ in ("air", "training") and doc[k + 1].lower_ in ("base", "ground"):
+        return k + 2
+    return None
 
 
 NOT_PLACE_WORDS = {"Telegram", "Facebook", "X", "Twitter", "English", "Russian", "Ukrainian", "Arabic", "Hebrew",
@@ -237,6 +395,7 @@ def build_nlp(model: str = "blank") -> Language:
     nlp.add_pipe("nw_regions")
     nlp.add_pipe("nw_persons")
     nlp.add_pipe("nw_place_cues")
+    nlp.add_pipe("nw_place_names")
     return nlp
 
 
@@ -245,6 +404,14 @@ def text_of(doc: Doc) -> str:
     cached = doc.user_data.get("nw_text")
     if cached is None:
         cached = doc.user_data["nw_text"] = doc.text
+    return cached
+
+
+def lowered(doc: Doc) -> str:
+    """The doc's text in lower case, built once."""
+    cached = doc.user_data.get("nw_lower")
+    if cached is None:
+        cached = doc.user_data["nw_lower"] = text_of(doc).lower()
     return cached
 
 

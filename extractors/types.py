@@ -37,6 +37,7 @@ class Document:
     title: str | None = None
     published: datetime | None = None
     source_url: str | None = None
+    language: str | None = None  # the page's declared or detected language: a hint; the text decides
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Casualty:
     qualifier: str | None
     children: bool | None
     evidence: Evidence
+    place: str | None = None  # the one place a figure is given for ("In Kharkiv, five were killed")
 
 
 @dataclass(frozen=True)
@@ -221,4 +223,4 @@ class Article:
 
     def as_document(self) -> Document:
         return Document(id=self.id, text=self.text, title=self.title, published=self.published,
-                        source_url=self.url)
+                        source_url=self.url, language=self.language)

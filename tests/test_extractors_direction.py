@@ -1,0 +1,58 @@
+"""Direction (extractors/direction.py): who struck whom, in both directions and other theatres.
+
+Every sentence here is written for the test; none is taken from the evaluation sets.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from extractors.extract import shared_extractor
+from extractors.types import Document, Facts
+
+PUBLISHED = datetime(2026, 8, 20, 9, 0, tzinfo=timezone.utc)
+
+
+def facts_of(text: str) -> Facts:
+    return next(shared_extractor().extract([Document(id="t", text=text, published=PUBLISHED)]))
+
+
+def sides(text: str) -> list[tuple[str | None, str | None]]:
+    return [(a.attacker, a.target_country) for a in facts_of(text).attacks]
+
+
+def test_a_russian_defence_ministry_tally_of_ukrainian_drones():
+    text = ("Russia's defence ministry said air defences destroyed 27 Ukrainian drones overnight: 11 over the "
+            "Tula region, nine over the Oryol region and seven over the Voronezh region.")
+    facts = facts_of(text)
+    assert sides(text) == [("Ukraine", "Russia")]
+    attack = facts.attacks[0]
+    assert [(w.category, w.intercepted) for w in attack.weapons] == [("drone", 27)]
+    assert {p.name for p in attack.locations} == {"Tula region", "Oryol region", "Voronezh region"}
+
+
+def test_a_sea_drone_attack_on_crimea_is_ukraine_against_russia():
+    text = ("Ukrainian sea drones attacked the port of Sevastopol early on Sunday, and the fleet destroyed five "
+            "of them, the Moscow-installed governor said.")
+    facts = facts_of(text)
+    assert sides(text) == [("Ukraine", "Russia")]
+    assert "Sevastopol" in {p.name for p in facts.attacks[0].locations}
+
+
+def test_hezbollah_rockets_at_israel():
+    text = "Hezbollah fired 35 rockets at northern Israel on Saturday evening, and the army said 20 were intercepted."
+    assert sides(text) == [("Hezbollah", "Israel")]
+
+
+def test_houthi_missile_at_israel():
+    text = "The Houthis launched a ballistic missile at Israel overnight, and the army said it was intercepted."
+    assert sides(text) == [("Houthis", "Israel")]
+
+
+def test_iranian_missiles_at_israel():
+    text = "Iran fired about 180 ballistic missiles at Israel on Tuesday evening, killing one man in Ramla."
+    assert sides(text) == [("Iran", "Israel")]
+
+
+def test_an_israeli_strike_on_lebanon():
+    text = "Israeli jets struck the village of Kfar Kila in southern Lebanon on Wednesday, killing three people."
+    assert sides(text)[0] == ("Israel", "Lebanon")

@@ -1,0 +1,40 @@
+"""The spaCy components (extractors/pipeline.py): sentences, persons, places by pattern.
+
+Every sentence here is written for the test; none is taken from the evaluation sets.
+"""
+from __future__ import annotations
+
+from extractors.pipeline import build_nlp
+
+
+def ents(text: str, label: str) -> set[str]:
+    return {e.text for e in build_nlp()(text).ents if e.label_ == label}
+
+
+def test_a_byline_is_not_a_person():
+    assert not ents("By Jane Doe and John Roe\nRussia fired 12 missiles at Kharkiv on Monday.", "PERSON")
+
+
+def test_a_photo_credit_is_not_a_person():
+    assert not ents("Photo: Maria Example/Reuters\nThe strike damaged a school.", "PERSON")
+
+
+def test_capitalised_common_words_are_not_persons():
+    text = ("The Iron Dome intercepted most rockets over the Middle East region, and the Red Cross said aid "
+            "would resume. Development of the Station Square project stopped.")
+    assert not ents(text, "PERSON")
+
+
+def test_a_title_case_heading_gives_no_persons():
+    assert not ents("Massive Drone Barrage Triggers Widespread Power Cuts Across Southern Regions", "PERSON")
+
+
+def test_a_person_with_a_title_or_a_reporting_verb():
+    assert ents("Regional governor Oleh Example said two people were hurt.", "PERSON") == {"Oleh Example"}
+    assert ents("The strike was confirmed by Anna Example, an adviser to the mayor.", "PERSON") == {"Anna Example"}
+
+
+def test_sentences_end_at_line_breaks_and_stops():
+    doc = build_nlp()("Headline without a stop\nFirst sentence. Second one!")
+    assert [s.text.strip() for s in doc.sents] == ["Headline without a stop", "First sentence.", "Second one!"]
+
