@@ -41,7 +41,7 @@ class Extractor:
     def facts(self, document: Document, doc: Doc) -> Facts:
         language = language_of(text_of(doc), document.language)
         if not has_rules(language):
-            return Facts(doc_id=document.id, is_new_attack_report=False, extractor=f"none (language {language}: no rules)")
+            return Facts(doc_id=document.id, is_new_attack_report=False, extractor=f"{self.name} (language {language}: no rules)")
         found, is_new, confidence = [], False, 0.0
         if attacks.may_report_attack(doc):
             sents = attacks.sentence_infos(doc)

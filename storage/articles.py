@@ -121,7 +121,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> int:
 
 def articles_to_reextract(con: duckdb.DuckDBPyConnection, extractor: str, everything: bool) -> list[Article]:
     """Stored articles whose facts another extractor version produced (or all of them)."""
-    where = "" if everything else "WHERE extractor IS DISTINCT FROM ?"
+    # "<extractor> (language de: no rules)" is this extractor's answer too: done until its version changes
+    where = "" if everything else "WHERE extractor IS NULL OR NOT starts_with(extractor, ?)"
     rows = dict_rows(con.execute(
         "SELECT article_id, source_id, url, title, text, content_hash, origin, published, published_offset "
         f"FROM articles {where} ORDER BY article_id", [] if everything else [extractor]))

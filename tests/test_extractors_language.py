@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from extractors.extract import shared_extractor
+from extractors.extract import extractor_name, shared_extractor
 from extractors.language import language_of
 from extractors.types import Article, Document
 
@@ -22,7 +22,7 @@ def test_a_german_page_gets_no_facts_and_says_why():
     facts = next(shared_extractor().extract([Document(id="de", text=GERMAN, published=PUBLISHED)]))
     assert not facts.is_new_attack_report
     assert (facts.attacks, facts.diplomacy, facts.persons, facts.places) == ((), (), (), ())
-    assert facts.extractor == "none (language de: no rules)"
+    assert facts.extractor == f"{extractor_name()} (language de: no rules)"
 
 
 @pytest.mark.parametrize("text", [
@@ -56,4 +56,4 @@ def test_an_article_passes_its_language_to_the_extractor():
                       origin="seed", language="de-DE")
     assert article.as_document().language == "de-DE"
     facts = next(shared_extractor().extract([article.as_document()]))
-    assert facts.extractor == "none (language de: no rules)"
+    assert facts.extractor == f"{extractor_name()} (language de: no rules)"
