@@ -105,6 +105,26 @@ def write(target: Store | Path | str, step: Callable[[duckdb.DuckDBPyConnection]
             delay = min(delay * 2, 2.0)
 
 
+def read(target: Store | Path | str, query: Callable[[duckdb.DuckDBPyConnection], T], *,
+         lock_timeout: float = 10.0) -> T:
+    """Run `query` on the store opened read-only. On a lake, readers never wait for writers, but
+    the catalog database may be busy for a moment: the query is tried again until `lock_timeout`."""
+    store = as_store(target)
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        con = connect(store, read_only=True, lock_timeout=max(0.0, deadline - time.monotonic()))
+        try:
+            return query(con)
+        except duckdb.Error as exc:
+            if not (store.lake and is_busy(exc)) or time.monotonic() >= deadline:
+                raise
+        finally:
+            con.close()
+        time.sleep(delay * random.uniform(0.5, 1.5))
+        delay = min(delay * 2, 1.0)
+
+
 def files_of(target: Store | Path) -> list[Path]:
     """The files that hold the data: a DuckDB file and its write-ahead log, or a lake's SQLite
     catalog and its Parquet files (a PostgreSQL catalog is not a file)."""

@@ -69,20 +69,20 @@ def prefect_defaults(verbose: bool = False) -> None:
 
 
 def read_only(settings, query):
-    from storage.db import DatabaseBusy, DatabaseMissing, connect, pending_migrations
+    """`query` on the store opened read-only; exit 3 when it is missing, busy or too old."""
+    from storage.db import DatabaseBusy, DatabaseMissing, pending_migrations, read
 
-    try:
-        con = connect(settings.store, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
-    except (DatabaseBusy, DatabaseMissing) as exc:
-        fail(exc, 3)
-    try:
+    def checked(con):
         missing = pending_migrations(con)
         if missing:
             fail(f"database {settings.store} predates this newswatch (missing {', '.join(missing)}); "
-                  "the next `newswatch run` migrates it", 3)
+                 "the next `newswatch run` migrates it", 3)
         return query(con)
-    finally:
-        con.close()
+
+    try:
+        return read(settings.store, checked, lock_timeout=min(settings.lock_timeout, 10))
+    except (DatabaseBusy, DatabaseMissing) as exc:
+        fail(exc, 3)
 
 
 def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> None:
