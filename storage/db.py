@@ -125,6 +125,36 @@ def read(target: Store | Path | str, query: Callable[[duckdb.DuckDBPyConnection]
         delay = min(delay * 2, 1.0)
 
 
+KEPT_OUT = ("schema_migrations", "search_index_state")  # each store keeps its own
+
+
+def copy_file_into(source: Path, target: Store, *, lock_timeout: float = 30.0) -> dict[str, int]:
+    """Copy every table of a DuckDB file into an empty store (a DuckLake), in one transaction;
+    returns the rows copied per table. The file is first brought to this version's schema."""
+    if not source.exists():
+        raise DatabaseMissing(f"database {source} does not exist")
+    with opened(source, lock_timeout=lock_timeout):
+        pass  # pending migrations applied, so both sides have the same tables and columns
+
+    def step(con) -> dict[str, int]:
+        con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS source_file (READ_ONLY)")
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'source_file' "
+            "AND table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()
+            if r[0] not in KEPT_OUT]
+        filled = [t for t in tables if con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]]
+        if filled:
+            raise ValueError(f"{target} already holds data ({', '.join(filled)}): copy into an empty store")
+        copied = {}
+        with transaction(con):
+            for table in tables:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM source_file.main.{table}")
+                copied[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return copied
+
+    return write(target, step, lock_timeout=lock_timeout)
+
+
 def files_of(target: Store | Path) -> list[Path]:
     """The files that hold the data: a DuckDB file and its write-ahead log, or a lake's SQLite
     catalog and its Parquet files (a PostgreSQL catalog is not a file)."""

@@ -216,3 +216,34 @@ def test_four_shards_into_one_lake_while_a_reader_reads(server, tmp_path, catalo
     assert len(alerts) >= 1 and len({a[0].split(":")[0] for a in alerts}) == len(alerts)  # one alert per event
     big = read(lake, lambda con: con.execute("SELECT reports, sources FROM events WHERE 'Kyiv' = ANY(places)").fetchall())
     assert big == [(2, 2)]  # the big strike: one link listed by two feeds (stored once) and another outlet's
+
+
+def test_a_duckdb_file_moves_into_a_lake(tmp_path, settings_factory):
+    """`newswatch migrate-storage --from FILE`: the lake then answers every view as the file did;
+    a second copy into the now full lake is refused."""
+    from typer.testing import CliRunner
+
+    from extractors.extract import Extractor
+    from extractors.types import Article
+    from flows.alerts.evaluation import evaluate
+    from flows.cli import app
+    from flows.settings import load_settings
+    from storage.articles import write_batch
+    from storage.db import opened
+
+    gold = sorted((ROOT / "tests" / "gold").glob("*.txt"))
+    articles = [Article(id=p.stem, source=f"outlet-{n % 3}", url=f"https://n.example/{p.stem}", title=p.stem,
+                        text=p.read_text(), content_hash=p.stem, origin="page",
+                        published=FIXED_NOW - timedelta(days=n % 5, hours=1)) for n, p in enumerate(gold)]
+    single = settings_factory(alert_log=tmp_path / "alerts.jsonl")
+    with opened(single.database) as con:
+        write_batch(con, list(zip(articles, Extractor().extract([a.as_document() for a in articles]))), "gold", FIXED_NOW)
+    evaluate(single, FIXED_NOW)
+    config = tmp_path / "lake.toml"
+    config.write_text(f'storage_backend = "ducklake"\nducklake_catalog = "sqlite:{tmp_path / "catalog.sqlite"}"\n'
+                      f'ducklake_data_path = "{tmp_path / "lake"}"\n')
+    result = CliRunner().invoke(app, ["migrate-storage", "--from", str(single.database), "--config", str(config)])
+    assert result.exit_code == 0 and f"articles {len(articles)}" in result.output, result.output
+    assert _snapshot(load_settings(config).store) == _snapshot(single.store)
+    again = CliRunner().invoke(app, ["migrate-storage", "--from", str(single.database), "--config", str(config)])
+    assert again.exit_code == 2 and "already holds data" in again.output

@@ -220,3 +220,24 @@ def backup(
     except ValueError as exc:  # a lake: backed up with its catalog and data path
         fail(exc, 2)
     out.print(f"backup of {settings.store} written to {out_file} ({size / 1e6:.1f} MB)")
+
+
+@app.command("migrate-storage")
+def migrate_storage(
+    source: Annotated[Path, typer.Option("--from", help="The DuckDB file to copy from.")],
+    config: ConfigOpt = None,
+) -> None:
+    """Copy a DuckDB file into the DuckLake the configuration names (storage_backend = "ducklake")."""
+    settings = settings_or_exit(config)
+    if settings.storage_backend != "ducklake":
+        fail('migrate-storage copies into a DuckLake: set storage_backend = "ducklake" and ducklake_catalog first', 2)
+    checked_or_exit(settings, feeds=False, alerts=False)
+    from storage.db import DatabaseBusy, DatabaseMissing, copy_file_into
+
+    try:
+        copied = copy_file_into(source, settings.store, lock_timeout=settings.lock_timeout)
+    except (DatabaseBusy, DatabaseMissing) as exc:
+        fail(exc, 3)
+    except ValueError as exc:
+        fail(exc, 2)
+    out.print(f"copied {source} into {settings.store}: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n))
