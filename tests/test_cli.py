@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -154,3 +155,15 @@ def test_backup_of_a_busy_database_says_so(db, tmp_path):
         holder.wait()
     assert result.exit_code == 3 and "in use by another process" in result.output
     assert not (tmp_path / "b.duckdb").exists()
+
+
+def test_the_local_prefect_api_server_stays_quiet_unless_verbose(monkeypatch):
+    """Its shutdown may log errors about events it could not flush any more ("Error flushing 1
+    events"): a run's output is the summary, not Prefect's server log."""
+    from flows.cli.app import prefect_defaults
+
+    for verbose, level in ((False, "CRITICAL"), (True, "WARNING")):
+        for name in ("PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_LOGGING_LEVEL"):
+            monkeypatch.delenv(name, raising=False)
+        prefect_defaults(verbose)
+        assert os.environ["PREFECT_SERVER_LOGGING_LEVEL"] == level
