@@ -91,10 +91,19 @@ def weekly_launches(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...])
                        "WHERE category IN (SELECT unnest(?)) ORDER BY week", [list(categories)]).fetchall()
 
 
-def located_strikes(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
-    """(place, longitude, latitude, strikes) of the places struck most often."""
-    return con.execute("SELECT place, longitude, latitude, strikes FROM v_strikes_by_place "
-                       "WHERE latitude IS NOT NULL ORDER BY strikes DESC LIMIT ?", [limit]).fetchall()
+def strike_places(con: duckdb.DuckDBPyConnection, since: date) -> list[dict[str, Any]]:
+    """One row per place and strike (event) since `since`: the place's coordinates (None when
+    unknown) and the strike's day and launches (sum of its conservative figures)."""
+    return dict_rows(con.execute("""
+        WITH struck AS (SELECT event_id, event_date, unnest(places) AS place FROM events WHERE event_date >= ?),
+        launched AS (SELECT event_id, sum(launched_min) AS launched FROM event_weapons GROUP BY event_id),
+        coords AS (SELECT name, any_value(admin_level) AS admin_level, any_value(country) AS country,
+                          any_value(latitude) AS latitude, any_value(longitude) AS longitude,
+                          any_value(precision) AS precision FROM locations GROUP BY name)
+        SELECT s.place, c.admin_level, c.country, c.latitude, c.longitude, c.precision, s.event_id, s.event_date,
+               CAST(l.launched AS INTEGER) AS launched
+        FROM struck s LEFT JOIN launched l USING (event_id) LEFT JOIN coords c ON c.name = s.place
+        ORDER BY s.place, s.event_date""", [since]))
 
 
 # Listings: named queries the commands and the report show as tables, newest first.
