@@ -134,7 +134,7 @@ def draw(all_places: list[Place], today: date):
         return None, None
     west, south, east, north = frame(located)
     resolution = "i" if east - west < 12 else "l" if east - west < 90 else "c"  # 'i' takes 4 s on a wide map
-    fig, ax = plt.subplots(figsize=(10, 10 / ASPECT))
+    fig, ax = plt.subplots(figsize=(7.5, 7.5 / ASPECT))
     m = Basemap(projection="merc", llcrnrlon=west, llcrnrlat=south, urcrnrlon=east, urcrnrlat=north,
                 resolution=resolution, area_thresh=1000 if resolution == "i" else 5000, ax=ax)
     m.drawmapboundary(fill_color="#dfe9f2", linewidth=0.6).set_gid("map-frame")
@@ -151,7 +151,7 @@ def draw(all_places: list[Place], today: date):
     _legend(ax, markers, today)
     box = ax.get_window_extent()
     facts = MapFacts((box.x0, box.y0, box.x1, box.y1), [tuple(ax.transData.transform((k.x, k.y))) for k in markers],
-                     labels, [k.name for k in markers if not k.labelled],
+                     labels, [p.name for k in markers if not k.labelled for p in k.places],
                      len(borders.get_segments()), len(coast.get_segments()))
     return fig, facts
 
@@ -171,7 +171,7 @@ def _markers(located: list[Place], m, ax) -> list[Marker]:
     top = max((k.total for k in markers), default=0) or 1
     for k in markers:
         k.size = SMALLEST + SIZE * k.total / top  # area follows the launches
-        k.label = k.name
+        k.label = k.places[0].name + (f" +{len(k.places) - 1}" if len(k.places) > 1 else "")  # the table names them all
     return markers
 
 
