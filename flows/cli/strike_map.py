@@ -11,6 +11,7 @@ are listed there too.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -127,7 +128,12 @@ def draw(all_places: list[Place], today: date):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from mpl_toolkits.basemap import Basemap
+
+    with warnings.catch_warnings():
+        # basemap's GEOS extension is built against another numpy 2.x header; the size check
+        # warns and is harmless (numpy's own advice for Cython modules)
+        warnings.filterwarnings("ignore", "numpy.ndarray size changed", RuntimeWarning)
+        from mpl_toolkits.basemap import Basemap
 
     located = [p for p in all_places if p.located]
     if not located:
