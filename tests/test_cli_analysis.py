@@ -336,3 +336,98 @@ def test_rates_pair_figures_of_one_report_and_since_keeps_its_week(settings_fact
     result = CliRunner().invoke(app, ["trends", "-d", str(settings.database), "--since", "2026-11-25"])
     assert result.exit_code == 0 and "drone" in result.output, result.output  # the week of the 23rd holds the 25th
     assert "72%" in result.output and "126%" not in result.output and "101%" not in result.output
+
+
+def _json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def _csv_rows(output: str) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(output)))
+
+
+@pytest.mark.parametrize("command, sql", [
+    (["events", "--limit", "50"], "SELECT event_id, CAST(event_date AS VARCHAR), killed_min, killed_max FROM events"),
+    (["talks", "--limit", "50"], "SELECT url, CAST(reported_on AS VARCHAR), NULL, NULL FROM v_talks_timeline"),
+    (["alerts", "list", "--limit", "50"], "SELECT alert_key, rule, severity, kind FROM alerts"),
+])
+def test_listings_round_trip_through_json_and_csv(week_db, command, sql):
+    """Every row of the listing comes back from --format json (one object per line) and csv,
+    with the same values, and the key column matches the database."""
+    db = ["-d", str(week_db.database)]
+    as_json = CliRunner().invoke(app, [*command, *db, "--format", "json"])
+    as_csv = CliRunner().invoke(app, [*command, *db, "--format", "csv"])
+    assert as_json.exit_code == 0 and as_csv.exit_code == 0, as_json.output + as_csv.output
+    objects, rows = _json_lines(as_json.stdout), _csv_rows(as_csv.stdout)
+    expected = query(week_db.database, sql)
+    assert len(objects) == len(expected) > 0 and len(rows) == len(objects)
+    assert [{k: "" if v is None else str(v) for k, v in o.items()} for o in objects] == rows
+    key = {"events": "event_id", "talks": "url", "alerts": "alert_key"}[command[0]]
+    assert sorted(o[key] for o in objects) == sorted(r[0] for r in expected)
+    if command[0] == "events":
+        by_id = {r[0]: r for r in expected}
+        for o in objects:
+            lo, hi = by_id[o["event_id"]][2:]
+            assert o["killed"] == (None if lo is None else str(lo) if lo == hi else f"{lo}–{hi}")
+        assert any("–" in (o["launched"] or "") for o in objects) and any(o["intercepted"] for o in objects)
+    if command[0] == "talks":
+        heads = {o["url"]: o["heads"] for o in objects if o["heads"]}
+        assert heads["https://n.example/17-talks-led-by"] == "Russia: Vladimir Medinsky; Ukraine: Rustem Umerov"
+        assert all("{" not in (o["heads"] or "") for o in objects)
+
+
+def test_trends_search_and_status_round_trip_through_json(week_db):
+    db = ["-d", str(week_db.database)]
+    trends = CliRunner().invoke(app, ["trends", *db, "--by", "day", "--since", "2026-11-01", "--format", "json"])
+    assert trends.exit_code == 0, trends.output
+    got = {(o["period"], o["category"]): (o["launched"], o["intercepted"], o["interception_rate"])
+           for o in _json_lines(trends.stdout)}
+    assert got == {(str(d), c): (lv, iv, r) for d, c, lv, iv, r in query(
+        week_db.database, "SELECT day, category, launched, intercepted, interception_rate FROM v_daily_launches")}
+    search = CliRunner().invoke(app, ["search", "Istanbul delegation", *db, "--reindex", "--format", "json"])
+    hits = _json_lines(search.stdout)
+    assert search.exit_code == 0 and hits[0]["url"] == "https://n.example/17-talks-led-by"
+    assert {h["article_id"] for h in hits} <= {a for a, in query(week_db.database, "SELECT article_id FROM articles")}
+    status = CliRunner().invoke(app, ["status", *db, "--format", "json"], env={"PREFECT_API_URL": ""})
+    doc = json.loads(status.stdout)
+    assert doc["database"]["rows"]["articles"] == 32 and doc["runs"] == [] and doc["feeds"] == []
+    assert "no Prefect server" in doc["next_scheduled_run"]
+
+
+def test_piped_output_keeps_whole_ids_and_urls(week_db):
+    """Piped (not a terminal), tables are as wide as their content: no id or URL is cut."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    db = ["-d", str(week_db.database)]
+    events = subprocess.run([str(ROOT / ".venv" / "bin" / "newswatch"), "events", *db, "--limit", "50"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert events.returncode == 0, events.stderr
+    for event_id, in query(week_db.database, "SELECT event_id FROM events"):
+        assert event_id in events.stdout
+    assert "…" not in events.stdout and max(len(line) for line in events.stdout.splitlines()) > 120
+    search = CliRunner().invoke(app, ["search", "drones", *db, "--limit", "20"])
+    urls = re.findall(r"https://n\.example/[\w-]+", search.stdout)
+    assert urls and all(u.removeprefix("https://n.example/") in {a for a, in query(
+        week_db.database, "SELECT article_id FROM articles")} for u in urls)
+
+
+def test_unknown_category_and_relation_name_the_valid_ones(week_db, tmp_path):
+    db = ["-d", str(week_db.database)]
+    tank = CliRunner().invoke(app, ["trends", *db, "--category", "tank"])
+    assert tank.exit_code == 2 and "unknown category 'tank'" in tank.output
+    assert "drone" in tank.output and "glide_bomb" in tank.output
+    CliRunner().invoke(app, ["search", "drones", *db, "--reindex"])  # the full-text index's schema exists
+    assert query(week_db.database, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'fts_main_articles'")[0][0]
+    nosuch = CliRunner().invoke(app, ["export", "nosuch", "--out", str(tmp_path / "x.csv"), *db])
+    assert nosuch.exit_code == 2 and "no table or view 'nosuch'" in nosuch.output
+    assert "v_talks_timeline" in nosuch.output and "fts_main" not in nosuch.output and "docs," not in nosuch.output
+    talks = tmp_path / "talks.csv"
+    assert CliRunner().invoke(app, ["export", "v_talks_timeline", "--out", str(talks), *db]).exit_code == 0
+    rows = _csv_rows(talks.read_text())
+    assert {r["delegation_heads"] for r in rows} >= {"Russia: Vladimir Medinsky; Ukraine: Rustem Umerov", ""}
+    assert "Russia, Ukraine" in {r["parties"] for r in rows}

@@ -129,8 +129,12 @@ def show(printable) -> None:
     if out.is_terminal:
         out.print(printable)
         return
+    if isinstance(printable, str):
+        out.print(printable, soft_wrap=True)
+        return
     width = Measurement.get(out, out.options.update(max_width=1_000_000), printable).maximum
-    out.print(printable, width=max(width, 20), soft_wrap=isinstance(printable, str))
+    wide = Console(file=sys.stdout, width=max(width, 20), highlight=False)  # print() cannot exceed its console's width
+    wide.print(printable)
 
 
 def table_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Table:
