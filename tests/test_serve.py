@@ -89,28 +89,35 @@ def _flow_runs(api: str) -> list[dict]:
     return httpx.post(f"{api}/flow_runs/filter", json=body, timeout=10).json()
 
 
+def _config(tmp_path, port: int, feed_url: str, more: str = ""):
+    """A config file under tmp_path for `serve` on `port`, polling one feed."""
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "loop"\nurl = "{feed_url}"\n')
+    config = tmp_path / "newswatch.toml"
+    config.write_text(textwrap.dedent(f"""
+        database = "{tmp_path / 'data' / 'serve.duckdb'}"
+        seeds_dir = "{tmp_path / 'seeds'}"
+        feeds_file = "{feeds}"
+        prefect_home = "{tmp_path / 'prefect'}"
+        prefect_port = {port}
+    """) + textwrap.dedent(more))
+    return config
+
+
 @pytest.mark.timeout(900)
 def test_serve_schedules_runs_one_at_a_time_and_survives_restart(server, tmp_path):
     _feed(server, 2)
     port = _free_port()
     db = tmp_path / "data" / "serve.duckdb"
-    (tmp_path / "seeds").mkdir()
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text(f'[[feeds]]\nname = "loop"\nurl = "{server.url("/feed.xml")}"\n')
-    config = tmp_path / "newswatch.toml"
-    config.write_text(textwrap.dedent(f"""
-        database = "{db}"
-        seeds_dir = "{tmp_path / 'seeds'}"
-        feeds_file = "{feeds}"
-        prefect_home = "{tmp_path / 'prefect'}"
-        prefect_port = {port}
+    config = _config(tmp_path, port, server.url("/feed.xml"), f"""
         schedule_interval_minutes = 0.1
         alerts_interval_minutes = 0.5
         lock_timeout = 1
         alert_log = "{tmp_path / 'alerts.jsonl'}"
         fetch_retries = 0
         allowed_private_hosts = ["127.0.0.1"]
-    """))
+    """)
     log = tmp_path / "serve.log"
     api = f"http://127.0.0.1:{port}/api"
     proc = _serve(config, tmp_path)
@@ -162,19 +169,6 @@ def test_serve_schedules_runs_one_at_a_time_and_survives_restart(server, tmp_pat
         _stop(proc)
 
 
-def _config(tmp_path, port: int) -> tuple:
-    (tmp_path / "seeds").mkdir(exist_ok=True)
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text('[[feeds]]\nname = "loop"\nurl = "http://127.0.0.1:9/feed.xml"\n')
-    config = tmp_path / "newswatch.toml"
-    config.write_text(textwrap.dedent(f"""
-        database = "{tmp_path / 'data' / 'serve.duckdb'}"
-        seeds_dir = "{tmp_path / 'seeds'}"
-        feeds_file = "{feeds}"
-        prefect_home = "{tmp_path / 'prefect'}"
-        prefect_port = {port}
-    """))
-    return config
 
 
 def test_a_busy_port_is_one_line_naming_the_setting(tmp_path):
@@ -183,7 +177,7 @@ def test_a_busy_port_is_one_line_naming_the_setting(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-        proc = subprocess.run([NEWSWATCH, "serve", "--config", str(_config(tmp_path, port))], cwd=tmp_path, env=env,
+        proc = subprocess.run([NEWSWATCH, "serve", "--config", str(_config(tmp_path, port, "http://127.0.0.1:9/feed.xml"))], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=120)
     assert proc.returncode == 4, proc.stdout + proc.stderr
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
