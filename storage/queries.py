@@ -153,7 +153,7 @@ LISTINGS = {
               "THEN ' after ' || d.attempts || ' attempts' ELSE ' (' || d.attempts || ' attempts)' END, '; ') "
               "FROM alert_deliveries d "
               " WHERE d.alert_key = a.alert_key) AS channels, a.alert_key FROM alerts a ORDER BY a.created_at DESC",
-    "events": "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
+    "events": "SELECT e.event_date, e.attacker, e.target_country AS target, e.reports, e.sources, "
               f"{_per_category('launched_min', 'launched_max')} AS launched, "
               f"{_per_category('intercepted_min', 'intercepted_max')} AS intercepted, "
               f"{_range('e.killed_min', 'e.killed_max')} AS killed, {_range('e.injured_min', 'e.injured_max')} AS injured, "

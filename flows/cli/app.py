@@ -138,12 +138,19 @@ def show(printable) -> None:
 
 
 def table_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Table:
-    """A rich table whose cells are folded, never cut with an ellipsis, when the screen is narrow."""
+    """A rich table that never cuts a value: on a narrow screen the columns of prose wrap at
+    words, while those of single tokens (dates, numbers, ids, URLs) keep their whole width."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     table = Table(title=title, caption=caption, caption_justify="left")
-    for name in names:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    for k, name in enumerate(names):
+        values = [row[k] for row in cells]
+        whole = name == "url" or name.endswith(("_id", "_key"))
+        if all(" " not in v and (whole or len(v) <= 24) for v in values):
+            table.add_column(name, no_wrap=True, min_width=max([len(name), *map(len, values)]))
+        else:
+            table.add_column(name, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
     return table
 
 

@@ -76,8 +76,8 @@ def panels(rows: list[tuple], by: str) -> list[Panel]:
     out = []
     for cat in {r[1] for r in rows}:
         by_period = {r[0]: r for r in rows if r[1] == cat}
-        column = lambda k: [by_period[p][k] if p in by_period else None for p in periods]  # noqa: E731
-        out.append(Panel(cat, periods, column(2), column(3), column(4), column(5)))
+        columns = ([by_period[p][k] if p in by_period else None for p in periods] for k in range(2, 6))
+        out.append(Panel(cat, periods, *columns))
     return sorted(out, key=lambda p: (-p.top(), p.category))
 
 
