@@ -3,12 +3,15 @@
 Prefect's ephemeral API cannot schedule, so without `PREFECT_API_URL` a local Prefect server
 (SQLite under `prefect_home`, on 127.0.0.1:`prefect_port`) is started first and stopped on exit.
 Deployments keep their schedules across restarts (`pause_on_shutdown=False`) and allow one run
-at a time (a new run that collides with a running one is cancelled).
+at a time (a new run that collides with a running one is cancelled). While it serves, the API's
+address is recorded in `prefect_home/api.json`, where `newswatch status` and `alerts run` find it.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,8 +27,61 @@ from flows.settings import Settings
 SERVER_START_TIMEOUT = 120.0
 
 
+API_RECORD = "api.json"  # under prefect_home: where the API of a running `serve` listens
+
+
 class ServerFailed(RuntimeError):
     """The local Prefect server did not come up; the message has the end of its log."""
+
+
+def _port_taken(settings: Settings) -> ServerFailed:
+    return ServerFailed(f"port {settings.prefect_port} on 127.0.0.1 is in use (another newswatch serve, a Prefect "
+                        "server or another program): set `prefect_port` (NEWSWATCH_PREFECT_PORT or the config file) "
+                        "to a free port")
+
+
+def _port_free(port: int) -> bool:
+    """Whether a server could listen on 127.0.0.1:port now (as uvicorn binds: SO_REUSEADDR)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def record_api(settings: Settings, url: str) -> Path:
+    """Write where this process's Prefect API listens, for the other commands to find."""
+    path = settings.prefect_home / API_RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
+    return path
+
+
+def forget_api(settings: Settings) -> None:
+    """Remove this process's record (a record another `serve` wrote is left alone)."""
+    path = settings.prefect_home / API_RECORD
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def recorded_api(settings: Settings) -> str | None:
+    """The API URL a running `newswatch serve` recorded under `prefect_home`; None when there is
+    no record or its process is gone."""
+    try:
+        record = json.loads((settings.prefect_home / API_RECORD).read_text(encoding="utf-8"))
+        os.kill(int(record["pid"]), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, another user's
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record["url"]
 
 
 def _prefect_executable() -> str:
@@ -40,6 +96,8 @@ def prefect_api(settings: Settings) -> Iterator[str]:
     if configured:
         yield configured
         return
+    if not _port_free(settings.prefect_port):
+        raise _port_taken(settings)
     home = settings.prefect_home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{settings.prefect_port}/api"
@@ -53,7 +111,10 @@ def prefect_api(settings: Settings) -> Iterator[str]:
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
         )
     try:
-        _wait_ready(url, proc, log_path)
+        try:
+            _wait_ready(url, proc, log_path)
+        except ServerFailed as exc:
+            raise (_port_taken(settings) if "already in use" in str(exc) else exc) from None
         yield url
     finally:
         _stop(proc)
@@ -183,7 +244,13 @@ def serve(settings: Settings, config_file: Path | None, announce=print) -> None:
 
     with prefect_api(settings) as url:
         os.environ["PREFECT_API_URL"] = url  # flow-run subprocesses inherit it
-        with temporary_settings({PREFECT_API_URL: url}):
-            announce(f"Prefect API {url}; UI at {url.removesuffix('/api')}")
-            release_stale_runs(announce)
-            prefect_serve(*deployments(settings, config_file), pause_on_shutdown=False, print_starting_message=True)
+        record = record_api(settings, url)
+        try:
+            with temporary_settings({PREFECT_API_URL: url}):
+                announce(f"Prefect API {url}, UI {url.removesuffix('/api')}; recorded in {record}, where "
+                         "`newswatch status` and `newswatch alerts run` find it. Other tools: "
+                         f"export PREFECT_API_URL={url}")
+                release_stale_runs(announce)
+                prefect_serve(*deployments(settings, config_file), pause_on_shutdown=False, print_starting_message=True)
+        finally:
+            forget_api(settings)

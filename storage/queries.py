@@ -53,8 +53,25 @@ def launches(con: duckdb.DuckDBPyConnection, by: str, start: date, category: str
 
 
 def relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views of the database (not the full-text index's own schema)."""
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                      "WHERE table_catalog = current_database()").fetchall()}
+                                      "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall()}
+
+
+def _csv_columns(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The select list for CSV: lists as "a, b", maps as "key: value; key: value", both as a
+    reader of the file would write them."""
+    columns = []
+    for name, kind in con.execute(f'SELECT column_name, column_type FROM (DESCRIBE "{relation}")').fetchall():
+        quoted = '"' + name.replace('"', '""') + '"'
+        if kind.startswith("MAP("):
+            columns.append(f"nullif(array_to_string(list_transform(map_entries({quoted}), "
+                           f"lambda h: h.key || ': ' || h.value), '; '), '') AS {quoted}")
+        elif kind.endswith("[]"):
+            columns.append(f"array_to_string(list_transform({quoted}, lambda v: CAST(v AS VARCHAR)), ', ') AS {quoted}")
+        else:
+            columns.append(quoted)
+    return ", ".join(columns)
 
 
 def export(con: duckdb.DuckDBPyConnection, relation: str, out_file: Path,
@@ -70,9 +87,11 @@ def export(con: duckdb.DuckDBPyConnection, relation: str, out_file: Path,
     # the bounds are dates and the relation an existing name: safe to inline
     where = [f"CAST({column} AS DATE) {op} DATE '{bound.isoformat()}'"
              for op, bound in ((">=", since), ("<", until)) if bound]
-    sql = f'SELECT * FROM "{relation}"' + (" WHERE " + " AND ".join(where) if where else "")
+    parquet = out_file.suffix.lower() == ".parquet"
+    columns = "*" if parquet else _csv_columns(con, relation)
+    sql = f'SELECT {columns} FROM "{relation}"' + (" WHERE " + " AND ".join(where) if where else "")
     rows = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
-    fmt = "PARQUET" if out_file.suffix.lower() == ".parquet" else "CSV, HEADER"
+    fmt = "PARQUET" if parquet else "CSV, HEADER"
     out_file.parent.mkdir(parents=True, exist_ok=True)
     target = str(out_file.resolve()).replace("'", "''")
     con.execute(f"COPY ({sql}) TO '{target}' (FORMAT {fmt})")
@@ -87,46 +106,92 @@ def report_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
                        "(SELECT count(*) FROM alerts)").fetchone()
 
 
-def weekly_launches(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...]) -> list[tuple]:
-    return con.execute("SELECT week, category, launched, intercepted FROM v_weekly_launches "
-                       "WHERE category IN (SELECT unnest(?)) ORDER BY week", [list(categories)]).fetchall()
+def strike_places(con: duckdb.DuckDBPyConnection, since: date) -> list[dict[str, Any]]:
+    """One row per place and strike (event) since `since`: the place's coordinates (None when
+    unknown) and the strike's day and launches (sum of its conservative figures)."""
+    return dict_rows(con.execute("""
+        WITH struck AS (SELECT event_id, event_date, unnest(places) AS place FROM events WHERE event_date >= ?),
+        launched AS (SELECT event_id, sum(launched_min) AS launched FROM event_weapons GROUP BY event_id),
+        coords AS (SELECT name, any_value(admin_level) AS admin_level, any_value(country) AS country,
+                          any_value(latitude) AS latitude, any_value(longitude) AS longitude,
+                          any_value(precision) AS precision FROM locations GROUP BY name)
+        SELECT s.place, c.admin_level, c.country, c.latitude, c.longitude, c.precision, s.event_id, s.event_date,
+               CAST(l.launched AS INTEGER) AS launched
+        FROM struck s LEFT JOIN launched l USING (event_id) LEFT JOIN coords c ON c.name = s.place
+        ORDER BY s.place, s.event_date""", [since]))
 
 
-def located_strikes(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
-    """(place, longitude, latitude, strikes) of the places struck most often."""
-    return con.execute("SELECT place, longitude, latitude, strikes FROM v_strikes_by_place "
-                       "WHERE latitude IS NOT NULL ORDER BY strikes DESC LIMIT ?", [limit]).fetchall()
+def _range(lo: str, hi: str) -> str:
+    """SQL for a figure as "conservative–highest" ("150–155"), or one number when they agree."""
+    return (f"CASE WHEN {lo} IS NULL THEN NULL WHEN {hi} IS NULL OR {hi} = {lo} THEN CAST({lo} AS VARCHAR) "
+            f"ELSE {lo} || '–' || {hi} END")
 
 
-# Listings: named queries the commands and the report show as tables, newest first.
+def _per_category(lo: str, hi: str) -> str:
+    """SQL for an event's figures per weapon category: "drone 150–155, missile 12"."""
+    return (f"(SELECT string_agg(w.category || ' ' || {_range('w.' + lo, 'w.' + hi)}, ', ' ORDER BY w.category) "
+            f"FROM event_weapons w WHERE w.event_id = e.event_id AND w.{lo} IS NOT NULL)")
+
+
+# "Ukraine: Rustem Umerov; Russia: Vladimir Medinsky" from the delegation_heads map (NULL when empty)
+HEADS = ("nullif(array_to_string(list_transform(map_entries(delegation_heads), "
+         "lambda h: h.key || ': ' || h.value), '; '), '')")
+
+
+# Listings: named queries the commands and the report show as tables, newest first. Figures of
+# events are "conservative–highest" across the reports of a strike.
 LISTINGS = {
     "runs": "SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, "
             "round(epoch(finished_at - started_at), 1) AS seconds, status, feeds_ok, feeds_failed, articles_new, "
             "articles_updated, facts, errors FROM runs ORDER BY started_at DESC",
     "feeds": "SELECT source_id, last_status, consecutive_errors AS failures, "
              "strftime(last_success, '%Y-%m-%d %H:%M') AS last_success, strftime(next_poll, '%Y-%m-%d %H:%M') AS next_poll, "
-             "left(last_error, 40) AS last_error FROM sources ORDER BY source_id",
-    "alerts": "SELECT a.created_at, a.severity, a.kind, a.rule, a.status, a.title, "
+             "last_error FROM sources ORDER BY source_id",
+    "alerts": "SELECT strftime(a.created_at, '%Y-%m-%d %H:%M:%S') AS created_at, a.severity, a.kind, a.rule, a.status, "
+              "a.title, "
               "(SELECT string_agg(d.channel || ' ' || d.status || CASE WHEN d.attempts = 1 THEN '' WHEN d.status = 'delivered' "
               "THEN ' after ' || d.attempts || ' attempts' ELSE ' (' || d.attempts || ' attempts)' END, '; ') "
               "FROM alert_deliveries d "
-              " WHERE d.alert_key = a.alert_key) AS channels FROM alerts a ORDER BY a.created_at DESC",
-    "events": "SELECT e.event_date, e.attacker, e.target_country, e.reports, e.sources, "
-              "(SELECT string_agg(w.category || ' ' || coalesce(CAST(w.launched_min AS VARCHAR), '?') || "
-              "  CASE WHEN w.launched_max <> w.launched_min THEN '-' || w.launched_max ELSE '' END, ', ') "
-              " FROM event_weapons w WHERE w.event_id = e.event_id) AS launched, "
-              "e.killed_max AS killed, array_to_string(e.places, ', ') AS places, e.event_id "
+              " WHERE d.alert_key = a.alert_key) AS channels, a.alert_key FROM alerts a ORDER BY a.created_at DESC",
+    "events": "SELECT e.event_date, e.attacker, e.target_country AS target, e.reports, e.sources, "
+              f"{_per_category('launched_min', 'launched_max')} AS launched, "
+              f"{_per_category('intercepted_min', 'intercepted_max')} AS intercepted, "
+              f"{_range('e.killed_min', 'e.killed_max')} AS killed, {_range('e.injured_min', 'e.injured_max')} AS injured, "
+              "array_to_string(e.places, ', ') AS places, e.event_id "
               "FROM events e ORDER BY e.event_date DESC, e.first_seen DESC",
+    "talks": "SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, "
+             f"{HEADS} AS heads, status, source_id, url FROM v_talks_timeline ORDER BY reported_on DESC, kind, venue",
     "report_alerts": "SELECT strftime(created_at, '%Y-%m-%d %H:%M') AS raised, severity, kind, rule, status, title "
                      "FROM alerts ORDER BY created_at DESC",
-    "report_events": "SELECT event_date, attacker, target_country, drones_launched, missiles_launched, killed, sources, "
-                     "array_to_string(places, ', ') AS places, headline FROM v_attack_events ORDER BY event_date DESC",
-    "report_sources": "SELECT e.event_date, ar.source_id, ar.title, ar.url FROM events e "
-                      "JOIN event_articles ea USING (event_id) JOIN articles ar ON ar.article_id = ea.article_id "
-                      "ORDER BY e.event_date DESC",
-    "report_talks": "SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, "
-                    "CAST(delegation_heads AS VARCHAR) AS heads, status FROM v_talks_timeline ORDER BY reported_on DESC",
 }
+
+
+def report_events(con: duckdb.DuckDBPyConnection, since: date, limit: int) -> list[dict[str, Any]]:
+    """The latest attack events since `since` with their figures per category (conservative and
+    highest), casualties, places, evidence, and every article that reported them."""
+    return dict_rows(con.execute("""
+        SELECT e.event_id, e.event_date, e.attacker, e.target_country, e.reports, e.killed_min, e.killed_max,
+               e.injured_min, e.injured_max, e.places, e.headline, e.evidence,
+               (SELECT list({'category': w.category, 'launched_min': w.launched_min, 'launched_max': w.launched_max,
+                             'intercepted_min': w.intercepted_min, 'intercepted_max': w.intercepted_max}
+                            ORDER BY w.category)
+                FROM event_weapons w WHERE w.event_id = e.event_id) AS weapons,
+               (SELECT list({'source_id': a.source_id, 'title': a.title, 'url': a.url,
+                             'published': coalesce(a.published, a.first_seen)}
+                            ORDER BY coalesce(a.published, a.first_seen), a.source_id)
+                FROM event_articles ea JOIN articles a ON a.article_id = ea.article_id
+                WHERE ea.event_id = e.event_id) AS articles
+        FROM events e WHERE e.event_date >= ?
+        ORDER BY e.event_date DESC, e.first_seen DESC LIMIT ?""", [since, limit]))
+
+
+def report_talks(con: duckdb.DuckDBPyConnection, since: date, limit: int) -> Table:
+    """Talks reported since `since`, newest first, delegation heads as "Country: Name; ...", with
+    the article that reported them."""
+    cur = con.execute(f"SELECT reported_on, kind, venue, array_to_string(parties, ', ') AS parties, {HEADS} AS heads, "
+                      "status, source_id, title, url FROM v_talks_timeline WHERE reported_on >= ? "
+                      "ORDER BY reported_on DESC, kind, venue LIMIT ?", [since, limit])
+    return [d[0] for d in cur.description], cur.fetchall()
 
 
 def listing(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None) -> Table:

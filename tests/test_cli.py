@@ -123,6 +123,49 @@ def test_readme_documents_every_command_and_setting():
     assert "make run" in readme and "make test" in readme
 
 
+def _help_options(command: list[str]) -> set[str]:
+    """The option names `--help` prints for a command (long and short, both sides of a flag)."""
+    text = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
+    block = text.split("Options:", 1)[1].split("\nCommands:", 1)[0]
+    found = set()
+    for line in block.splitlines():
+        if line.startswith("  -"):
+            found |= set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", line.split("  ", 2)[1]))
+    return found - {"--help"}
+
+
+def _reference() -> dict[str, set[str]]:
+    """The README's command reference: command -> the options its row lists."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Command reference", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = line.split(" | ")
+        match = re.match(r"\| `newswatch ([a-z]+(?: (?:list|test|run))?)\b", line)
+        if match and len(cells) == 3:
+            rows[match.group(1)] = set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", cells[2].replace("/", " ")))
+    return rows
+
+
+def test_readme_command_reference_matches_help():
+    """Every command and every option `--help` shows is in the README's reference row of that
+    command, and the reference names no command or option that --help does not."""
+    reference = _reference()
+    assert set(reference) == set(_commands())
+    for command, options in reference.items():
+        assert options == _help_options(command.split()), command
+    assert "--version" in _help_options([]) and "`newswatch --version`" in (ROOT / "README.md").read_text()
+
+
+def test_help_shows_flags_in_the_usual_form():
+    text = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"}).output
+    assert "--progress / --no-progress" in text and "-v, --verbose" in text and "<bool>" not in text
+    assert runner.invoke(app, ["run", "--no-progress", "true"]).exit_code == 2  # a flag takes no value
+    version = runner.invoke(app, ["--version"])
+    from importlib.metadata import version as installed
+
+    assert version.exit_code == 0 and version.output.strip() == f"newswatch {installed('newswatch')}"
+
+
 def test_status_counts_the_log_and_backup_makes_one_complete_file(db, tmp_path):
     wal = db.with_name(db.name + ".wal")
     con = duckdb.connect(str(db))

@@ -1,9 +1,12 @@
 """Views and the README cookbook against a fixture database built from the gold cases."""
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -140,29 +143,142 @@ def test_trends_table_and_chart(fixture_db, tmp_path):
     assert only.exit_code == 0 and "missile" not in only.output
 
 
-def test_report_renders_in_a_real_browser(fixture_db, tmp_path):
-    import shutil
-    import subprocess
+@pytest.fixture(scope="module")
+def week_db(tmp_path_factory):
+    """The test week: the gold cases published by three outlets over the seven days before
+    FIXED_NOW, clustered and alerted as a run would."""
+    from flows.settings import Settings
 
-    out = tmp_path / "report.html"
-    result = CliRunner().invoke(app, ["report", "--out", str(out), "-d", str(fixture_db.database)])
-    assert result.exit_code == 0, result.output
-    page = out.read_text()
-    assert "id='trend-chart'" in page and "id='strike-map'" in page and "data:image/png;base64," in page
-    assert "<script" not in page and "http://" not in page.split("<h2>Sources")[0]  # self-contained
+    tmp = tmp_path_factory.mktemp("week")
+    settings = Settings(database=tmp / "week.duckdb", alert_log=tmp / "alerts.jsonl")
+    articles = []
+    for k, path in enumerate(sorted(GOLD.glob("*.txt"))):
+        text = path.read_text()
+        articles.append(Article(id=path.stem, source=f"outlet-{k % 3}", url=f"https://n.example/{path.stem}",
+                                title=path.stem.replace("-", " "), text=text, content_hash=str(hash(text)),
+                                origin="page", published=(FIXED_NOW - timedelta(days=1 + k % 7)).replace(hour=9)))
+    facts = list(Extractor().extract([a.as_document() for a in articles]))
+    with opened(settings.database) as con:
+        store.write_batch(con, list(zip(articles, facts)), "week", FIXED_NOW - timedelta(hours=1))
+    alerting.evaluate(settings)
+    return settings
+
+
+# Injected into a copy of the report (the report itself has no script): measures what Chromium
+# laid out and writes it into the page, which --dump-dom then prints.
+MEASURE = """<script>
+const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const all = sel => [...document.querySelectorAll(sel)];
+const found = {
+  frame: box(document.getElementById('map-frame')),
+  borders: all('#borders path').map(box), coastlines: all('#coastlines path').map(box),
+  strikes: all('#strike-map g[id^="strike-"]').map(box), labels: all('#strike-map g[id^="label-"]').map(box),
+  axes: Object.fromEntries(all('#trend-chart g[id^="axes-"]').map(el => [el.id.slice(5), box(el)])),
+  bars: all('#trend-chart g[id^="bar-"]').map(el => [el.id, box(el)]),
+};
+const pre = document.createElement('pre');
+pre.id = 'measured-' + 'layout';
+pre.textContent = JSON.stringify(found);
+document.body.appendChild(pre);
+</script>"""
+
+
+def _chromium(tmp_path):
+    import shutil
+
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    return [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-            f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+            "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+
+
+def _overlap(a, b) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def test_report_renders_in_a_real_browser(week_db, tmp_path):
+    """The map (borders drawn, every strike inside the frame, no label on another) and the
+    charts (bars standing on the axis, i.e. from zero; one bar per night with a figure) as
+    Chromium lays them out; the tables with ranges, evidence, sources and delegation heads."""
+    import subprocess
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--out", str(out), "-d", str(week_db.database)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "id='trend-chart'" in page and "id='strike-map'" in page and page.count("<svg") == 2
+    assert "<script" not in page and "<img" not in page and "<link" not in page  # self-contained
+    assert set(re.findall(r'href="([^"]*)"', page)) <= {f"#{ref}" for ref in re.findall(r'id="([^"]+)"', page)}
+    args = _chromium(tmp_path)
     shot = tmp_path / "report.png"
-    proc = subprocess.run(args + [f"--screenshot={shot}", "--window-size=1280,2000", out.as_uri()],
+    proc = subprocess.run(args + [f"--screenshot={shot}", "--window-size=1280,4000", out.as_uri()],
                           capture_output=True, text=True, timeout=120)
-    assert shot.exists() and shot.stat().st_size > 20_000, proc.stderr[-2000:]
+    assert shot.exists() and shot.stat().st_size > 50_000, proc.stderr[-2000:]
     assert "CONSOLE" not in proc.stderr and "Uncaught" not in proc.stderr
-    dom = subprocess.run(args + ["--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    assert dom.count("<img") == 2 and "Talks timeline" in dom
+    measured_page = tmp_path / "measured.html"
+    measured_page.write_text(page.replace("</body>", MEASURE + "</body>"))
+    dom = subprocess.run(args + ["--window-size=1280,4000", "--dump-dom", measured_page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    m = json.loads(html.unescape(re.search(r'<pre id="measured-layout">(.*?)</pre>', dom, re.S).group(1)))
+    frame = m["frame"]
+    inside = lambda b, slack=1.0: (b[0] >= frame[0] - slack and b[1] >= frame[1] - slack  # noqa: E731
+                                   and b[2] <= frame[2] + slack and b[3] <= frame[3] + slack)
+    # the map: borders and coastlines drawn in the frame, every located strike inside it, labels apart
+    drawn = [b for b in m["borders"] if b[2] - b[0] > 0 or b[3] - b[1] > 0]
+    assert len(drawn) >= 1 and all(inside(b, 2) for b in drawn)
+    union = (min(b[0] for b in drawn), min(b[1] for b in drawn), max(b[2] for b in drawn), max(b[3] for b in drawn))
+    assert len(drawn) >= 10 and _overlap(union, frame) > 0.5 * (frame[2] - frame[0]) * (frame[3] - frame[1])
+    assert m["coastlines"]
+    located = query(week_db.database, "SELECT count(DISTINCT place) FROM v_strikes_by_place WHERE latitude IS NOT NULL")[0][0]
+    assert 8 <= len(m["strikes"]) <= located
+    for b in m["strikes"]:
+        assert inside(((b[0] + b[2]) / 2, (b[1] + b[3]) / 2, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2)), (b, frame)
+    labels = m["labels"]
+    assert len(labels) >= len(m["strikes"]) - 3 and all(inside(b) for b in labels)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert _overlap(a, b) < 1.0, (a, b)
+    # the places without coordinates are listed beside the map
+    table = page.split("<table id='places'>")[1].split("</table>")[0]
+    assert re.search(r"Hodeidah</td>.*?no coordinates", table) and re.search(r"Kharkiv</td>.*?on the map", table)
+    # the charts: every bar stands on its panel's axis (from zero), the tallest reaches near the top
+    nights = {cat: n for cat, n in query(week_db.database, "SELECT category, count(*) FROM v_daily_launches "
+                                                           "WHERE launched IS NOT NULL GROUP BY ALL")}
+    for cat, axes in m["axes"].items():
+        bars = [b for name, b in m["bars"] if name.startswith(f"bar-{cat}-")]
+        assert bars and all(abs(b[3] - axes[3]) < 1.5 and b[1] >= axes[1] - 0.5 for b in bars), cat
+        assert min(b[1] for b in bars) < axes[1] + 0.25 * (axes[3] - axes[1]), cat  # the axis spans the data
+        assert len([n for n, _ in m["bars"] if n.startswith(f"bar-{cat}-launched-")]) == nights[cat], cat
+    assert m["axes"].keys() == nights.keys() | {c for c, in query(
+        week_db.database, "SELECT DISTINCT category FROM v_daily_launches WHERE intercepted IS NOT NULL")}
+    # the tables: ranges labelled, evidence and every source of an event, heads as "Country: Name"
+    assert "conservative–highest" in page and "launched 48–60, intercepted 40" in page
+    for url, in query(week_db.database, "SELECT a.url FROM event_articles JOIN articles a USING (article_id)"):
+        assert f"href='{url}'" in page
+    talks = page.split("<table id='talks'>")[1].split("</table>")[0]
+    assert "Russia: Vladimir Medinsky; Ukraine: Rustem Umerov" in talks and "{" not in talks
+    assert "href='https://n.example/17-talks-led-by'" in talks
+    docs = os.environ.get("NEWSWATCH_DOCS_SCREENSHOTS")  # set to refresh the README's pictures
+    if docs:
+        _docs_screenshots(Path(docs), out, week_db, args, tmp_path)
+
+
+def _docs_screenshots(folder: Path, report: Path, settings, browser: list[str], tmp_path) -> None:
+    import subprocess
+
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    full = tmp_path / "full.png"
+    subprocess.run(browser + [f"--screenshot={full}", "--window-size=1280,2400", report.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    Image.open(full).convert("P", palette=Image.ADAPTIVE, colors=128).save(folder / "report.png", optimize=True)
+    result = CliRunner().invoke(app, ["trends", "-d", str(settings.database), "--by", "day", "--since",
+                                      str(FIXED_NOW.date() - timedelta(days=14)), "--plot", str(tmp_path / "t.png")])
+    assert result.exit_code == 0, result.output
+    Image.open(tmp_path / "t.png").convert("P", palette=Image.ADAPTIVE, colors=64).save(folder / "trends.png", optimize=True)
 
 
 def test_articles_stored_after_the_index_build_are_still_found(fixture_db, tmp_path):
@@ -220,3 +336,97 @@ def test_rates_pair_figures_of_one_report_and_since_keeps_its_week(settings_fact
     result = CliRunner().invoke(app, ["trends", "-d", str(settings.database), "--since", "2026-11-25"])
     assert result.exit_code == 0 and "drone" in result.output, result.output  # the week of the 23rd holds the 25th
     assert "72%" in result.output and "126%" not in result.output and "101%" not in result.output
+
+
+def _json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def _csv_rows(output: str) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(output)))
+
+
+@pytest.mark.parametrize("command, sql", [
+    (["events", "--limit", "50"], "SELECT event_id, CAST(event_date AS VARCHAR), killed_min, killed_max FROM events"),
+    (["talks", "--limit", "50"], "SELECT url, CAST(reported_on AS VARCHAR), NULL, NULL FROM v_talks_timeline"),
+    (["alerts", "list", "--limit", "50"], "SELECT alert_key, rule, severity, kind FROM alerts"),
+])
+def test_listings_round_trip_through_json_and_csv(week_db, command, sql):
+    """Every row of the listing comes back from --format json (one object per line) and csv,
+    with the same values, and the key column matches the database."""
+    db = ["-d", str(week_db.database)]
+    as_json = CliRunner().invoke(app, [*command, *db, "--format", "json"])
+    as_csv = CliRunner().invoke(app, [*command, *db, "--format", "csv"])
+    assert as_json.exit_code == 0 and as_csv.exit_code == 0, as_json.output + as_csv.output
+    objects, rows = _json_lines(as_json.stdout), _csv_rows(as_csv.stdout)
+    expected = query(week_db.database, sql)
+    assert len(objects) == len(expected) > 0 and len(rows) == len(objects)
+    assert [{k: "" if v is None else str(v) for k, v in o.items()} for o in objects] == rows
+    key = {"events": "event_id", "talks": "url", "alerts": "alert_key"}[command[0]]
+    assert sorted(o[key] for o in objects) == sorted(r[0] for r in expected)
+    if command[0] == "events":
+        by_id = {r[0]: r for r in expected}
+        for o in objects:
+            lo, hi = by_id[o["event_id"]][2:]
+            assert o["killed"] == (None if lo is None else str(lo) if lo == hi else f"{lo}–{hi}")
+        assert any("–" in (o["launched"] or "") for o in objects) and any(o["intercepted"] for o in objects)
+    if command[0] == "talks":
+        heads = {o["url"]: o["heads"] for o in objects if o["heads"]}
+        assert heads["https://n.example/17-talks-led-by"] == "Russia: Vladimir Medinsky; Ukraine: Rustem Umerov"
+        assert all("{" not in (o["heads"] or "") for o in objects)
+
+
+def test_trends_search_and_status_round_trip_through_json(week_db):
+    db = ["-d", str(week_db.database)]
+    trends = CliRunner().invoke(app, ["trends", *db, "--by", "day", "--since", "2026-11-01", "--format", "json"])
+    assert trends.exit_code == 0, trends.output
+    got = {(o["period"], o["category"]): (o["launched"], o["intercepted"], o["interception_rate"])
+           for o in _json_lines(trends.stdout)}
+    assert got == {(str(d), c): (lv, iv, r) for d, c, lv, iv, r in query(
+        week_db.database, "SELECT day, category, launched, intercepted, interception_rate FROM v_daily_launches")}
+    search = CliRunner().invoke(app, ["search", "Istanbul delegation", *db, "--reindex", "--format", "json"])
+    hits = _json_lines(search.stdout)
+    assert search.exit_code == 0 and hits[0]["url"] == "https://n.example/17-talks-led-by"
+    assert {h["article_id"] for h in hits} <= {a for a, in query(week_db.database, "SELECT article_id FROM articles")}
+    status = CliRunner().invoke(app, ["status", *db, "--format", "json"], env={"PREFECT_API_URL": ""})
+    doc = json.loads(status.stdout)
+    assert doc["database"]["rows"]["articles"] == 32 and doc["runs"] == [] and doc["feeds"] == []
+    assert "no Prefect server" in doc["next_scheduled_run"]
+
+
+def test_piped_output_keeps_whole_ids_and_urls(week_db):
+    """Piped (not a terminal), tables are as wide as their content: no id or URL is cut."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    db = ["-d", str(week_db.database)]
+    events = subprocess.run([str(ROOT / ".venv" / "bin" / "newswatch"), "events", *db, "--limit", "50"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert events.returncode == 0, events.stderr
+    for event_id, in query(week_db.database, "SELECT event_id FROM events"):
+        assert event_id in events.stdout
+    assert "…" not in events.stdout and max(len(line) for line in events.stdout.splitlines()) > 120
+    search = CliRunner().invoke(app, ["search", "drones", *db, "--limit", "20"])
+    urls = re.findall(r"https://n\.example/[\w-]+", search.stdout)
+    assert urls and all(u.removeprefix("https://n.example/") in {a for a, in query(
+        week_db.database, "SELECT article_id FROM articles")} for u in urls)
+
+
+def test_unknown_category_and_relation_name_the_valid_ones(week_db, tmp_path):
+    db = ["-d", str(week_db.database)]
+    tank = CliRunner().invoke(app, ["trends", *db, "--category", "tank"])
+    assert tank.exit_code == 2 and "unknown category 'tank'" in tank.output
+    assert "drone" in tank.output and "glide_bomb" in tank.output
+    CliRunner().invoke(app, ["search", "drones", *db, "--reindex"])  # the full-text index's schema exists
+    assert query(week_db.database, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'fts_main_articles'")[0][0]
+    nosuch = CliRunner().invoke(app, ["export", "nosuch", "--out", str(tmp_path / "x.csv"), *db])
+    assert nosuch.exit_code == 2 and "no table or view 'nosuch'" in nosuch.output
+    assert "v_talks_timeline" in nosuch.output and "fts_main" not in nosuch.output and "docs," not in nosuch.output
+    talks = tmp_path / "talks.csv"
+    assert CliRunner().invoke(app, ["export", "v_talks_timeline", "--out", str(talks), *db]).exit_code == 0
+    rows = _csv_rows(talks.read_text())
+    assert {r["delegation_heads"] for r in rows} >= {"Russia: Vladimir Medinsky; Ukraine: Rustem Umerov", ""}
+    assert "Russia, Ukraine" in {r["parties"] for r in rows}

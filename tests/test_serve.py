@@ -2,6 +2,7 @@
 schedules that survive a restart, and runs that meet a busy database lose nothing."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -88,28 +89,35 @@ def _flow_runs(api: str) -> list[dict]:
     return httpx.post(f"{api}/flow_runs/filter", json=body, timeout=10).json()
 
 
+def _config(tmp_path, port: int, feed_url: str, more: str = ""):
+    """A config file under tmp_path for `serve` on `port`, polling one feed."""
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "loop"\nurl = "{feed_url}"\n')
+    config = tmp_path / "newswatch.toml"
+    config.write_text(textwrap.dedent(f"""
+        database = "{tmp_path / 'data' / 'serve.duckdb'}"
+        seeds_dir = "{tmp_path / 'seeds'}"
+        feeds_file = "{feeds}"
+        prefect_home = "{tmp_path / 'prefect'}"
+        prefect_port = {port}
+    """) + textwrap.dedent(more))
+    return config
+
+
 @pytest.mark.timeout(900)
 def test_serve_schedules_runs_one_at_a_time_and_survives_restart(server, tmp_path):
     _feed(server, 2)
     port = _free_port()
     db = tmp_path / "data" / "serve.duckdb"
-    (tmp_path / "seeds").mkdir()
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text(f'[[feeds]]\nname = "loop"\nurl = "{server.url("/feed.xml")}"\n')
-    config = tmp_path / "newswatch.toml"
-    config.write_text(textwrap.dedent(f"""
-        database = "{db}"
-        seeds_dir = "{tmp_path / 'seeds'}"
-        feeds_file = "{feeds}"
-        prefect_home = "{tmp_path / 'prefect'}"
-        prefect_port = {port}
+    config = _config(tmp_path, port, server.url("/feed.xml"), f"""
         schedule_interval_minutes = 0.1
         alerts_interval_minutes = 0.5
         lock_timeout = 1
         alert_log = "{tmp_path / 'alerts.jsonl'}"
         fetch_retries = 0
         allowed_private_hosts = ["127.0.0.1"]
-    """))
+    """)
     log = tmp_path / "serve.log"
     api = f"http://127.0.0.1:{port}/api"
     proc = _serve(config, tmp_path)
@@ -129,8 +137,19 @@ def test_serve_schedules_runs_one_at_a_time_and_survives_restart(server, tmp_pat
         _wait_for(lambda: (_query(db, "SELECT count(*) FROM articles") or [[0]])[0][0] == 3, 120,
                   "the staged article", log)
         assert _completed(db) > before
+        # serve says where its API is and records it: status finds it without PREFECT_API_URL
+        record = tmp_path / "prefect" / "api.json"
+        assert json.loads(record.read_text())["url"] == api
+        assert f"export PREFECT_API_URL={api}" in log.read_text() and str(record) in log.read_text()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+        status = subprocess.run([NEWSWATCH, "status", "--config", str(config), "--format", "json"], cwd=tmp_path,
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert status.returncode == 0, status.stderr
+        scheduled = json.loads(status.stdout)["next_scheduled_run"]
+        assert api in scheduled and "did not answer" not in scheduled and "no Prefect server" not in scheduled
     finally:
         _stop(proc)
+    assert not (tmp_path / "prefect" / "api.json").exists()  # a stopped serve leaves no record
     # only one ingest run at a time: no two runs of the deployment overlapped
     runs_after_first = _completed(db)
     proc = _serve(config, tmp_path)
@@ -148,3 +167,38 @@ def test_serve_schedules_runs_one_at_a_time_and_survives_restart(server, tmp_pat
         assert all(prev[1] <= nxt[0] for prev, nxt in zip(spans, spans[1:])), spans
     finally:
         _stop(proc)
+
+
+
+
+def test_a_busy_port_is_one_line_naming_the_setting(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+        proc = subprocess.run([NEWSWATCH, "serve", "--config", str(_config(tmp_path, port, "http://127.0.0.1:9/feed.xml"))], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and f"port {port}" in lines[0] and "`prefect_port`" in lines[0], lines
+    assert "--port" not in lines[0] and not (tmp_path / "prefect" / "api.json").exists()
+
+
+def test_the_record_names_a_live_serve_only(tmp_path):
+    from flows.serve import forget_api, record_api, recorded_api
+    from flows.settings import Settings
+
+    settings = Settings(prefect_home=tmp_path / "prefect")
+    assert recorded_api(settings) is None
+    path = record_api(settings, "http://127.0.0.1:4321/api")
+    assert recorded_api(settings) == "http://127.0.0.1:4321/api"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path.write_text(json.dumps({"url": "http://127.0.0.1:4321/api", "pid": dead.pid}))
+    assert recorded_api(settings) is None  # its serve is gone
+    forget_api(settings)
+    assert path.exists()  # another process's record is not ours to remove
+    record_api(settings, "http://127.0.0.1:4321/api")
+    forget_api(settings)
+    assert not path.exists()

@@ -14,14 +14,59 @@ def _range(lo: int | None, hi: int | None) -> str:
     return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
+PLURAL = {"glide_bomb": "glide bombs", "artillery": "artillery shells"}
+
+
+# The weapon categories whose figures each rule metric reads (see rules.metrics).
+METRIC_CATEGORIES = {"drones": ("drone",), "missiles": ("missile",),
+                     "combined": ("drone", "missile", "rocket", "glide_bomb")}
+
+
+def _weapons(cat: str) -> str:
+    return PLURAL.get(cat, cat.replace("_", " ") + "s")
+
+
+def _figure(cat: str, f: dict) -> str | None:
+    """"150–155 drones", or "121 drones shot down" when no report says how many were launched."""
+    if f["launched_max"]:
+        return f"{_range(f['launched_min'], f['launched_max'])} {_weapons(cat)}"
+    if f["intercepted_max"]:
+        return f"{_range(f['intercepted_min'], f['intercepted_max'])} {_weapons(cat)} shot down"
+    return None
+
+
+def _side(attacker: str | None, target: str | None) -> str:
+    """"Russia → Ukraine", "by Russia", "on Ukraine", or nothing: an unknown side is left out."""
+    if attacker and target:
+        return f" {attacker} → {target}"
+    if attacker or target:
+        return f" by {attacker}" if attacker else f" on {target}"
+    return ""
+
+
+def headline(event: Event, rule: AlertRule) -> str:
+    """The figures of the headline, the one that fired the rule first: "11 killed; 40 drones"."""
+    figures = event.figures()
+    lead_cats = METRIC_CATEGORIES.get(rule.metric, ())
+    if rule.metric in ("killed", "injured"):
+        lo, hi = event.casualties(rule.metric)
+        lead = [f"{_range(lo, hi)} {rule.metric}"] if hi is not None else []
+    elif rule.metric == "regions":
+        regions = max((r.regions for r in event.reports if r.regions), default=None)
+        lead = [f"{regions} regions targeted"] if regions else []
+    else:
+        lead = [x for cat in lead_cats if cat in figures and (x := _figure(cat, figures[cat]))]
+    rest = [x for cat, f in figures.items() if cat not in lead_cats and (x := _figure(cat, f))]
+    if rule.metric in ("killed", "injured", "regions"):
+        return "; ".join(filter(None, (", ".join(lead), ", ".join(rest)))) or "no counts reported"
+    return ", ".join(lead + rest) or "no counts reported"
+
+
 def render(event: Event, rule: AlertRule, kind: str) -> tuple[str, str]:
     """Title and Markdown body, readable in Slack and in e-mail."""
     figures = event.figures()
-    parts = [f"{_range(f['launched_min'], f['launched_max'])} {cat}s" for cat, f in figures.items()
-             if f["launched_max"]]
-    side = f"{event.attacker or 'unknown attacker'} → {event.target or 'unknown target'}"
     prefix = "ESCALATION: " if kind == "escalation" else ""
-    title = f"{prefix}Large-scale attack {side}: " + (", ".join(parts) or "strike reported, no counts")
+    title = f"{prefix}Large-scale attack{_side(event.attacker, event.target) or ' reported'}: {headline(event, rule)}"
     lines = [f"**{title}**", "",
              f"- Rule: {rule.name} ({rule.severity})",
              f"- Strike day: {event.day.isoformat()}; first reported: {_when(event.first_published or event.first_seen)}"]

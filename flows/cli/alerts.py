@@ -1,6 +1,7 @@
 """`newswatch alerts ...`: list alerts, test a channel, evaluate now."""
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from flows.cli.app import (
     checked_or_exit,
     DatabaseOpt,
     app,
+    err,
     fail,
     listing_command,
     out,
@@ -17,7 +19,8 @@ from flows.cli.app import (
     settings_or_exit,
 )
 
-alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Alerts on large-scale attacks: list, test a channel, evaluate now.", no_args_is_help=True,
+                         rich_markup_mode=None)
 app.add_typer(alerts_app, name="alerts")
 
 
@@ -45,10 +48,19 @@ def alerts_test(url: Annotated[str, typer.Argument(help="Apprise URL to send a s
 
 @alerts_app.command("run")
 def alerts_run(config: ConfigOpt = None, database: DatabaseOpt = None) -> None:
-    """Run the `alerts` flow now: cluster new reports into events, raise and deliver alerts."""
+    """Run the `alerts` flow now: cluster new reports into events, raise and deliver alerts.
+
+    The run is recorded on the Prefect server of PREFECT_API_URL, or of a running `newswatch serve`.
+    """
     settings = settings_or_exit(config, database=database)
     checked_or_exit(settings, feeds=False)
     prefect_defaults()
+    from flows.serve import recorded_api
+
+    served = None if os.environ.get("PREFECT_API_URL") else recorded_api(settings)
+    if served:
+        os.environ["PREFECT_API_URL"] = served  # before Prefect is imported: its settings read it once
+        err.print(f"using the Prefect server of `newswatch serve` at {served}", highlight=False)
     from flows.alerting import alerts
 
     summary = alerts(settings)

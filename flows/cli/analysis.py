@@ -11,7 +11,10 @@ from flows import clock
 from flows.cli.app import (
     ConfigOpt,
     DatabaseOpt,
+    Format,
+    FormatOpt,
     app,
+    date_option,
     err,
     fail,
     listing_command,
@@ -19,6 +22,7 @@ from flows.cli.app import (
     print_rows,
     read_only,
     settings_or_exit,
+    show,
 )
 from storage import queries
 
@@ -28,7 +32,7 @@ def sql(
     query: Annotated[str, typer.Argument(help="SQL to run against the database, read-only.")],
     config: ConfigOpt = None,
     database: DatabaseOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = Format.table,
     limit: Annotated[int, typer.Option(help="Rows printed at most in table format.")] = 200,
 ) -> None:
     """Run a query on the database opened read-only and print the result."""
@@ -37,9 +41,6 @@ def sql(
 
     from storage.db import DatabaseBusy, DatabaseMissing, connect, seal
 
-    if fmt not in ("table", "csv", "json"):
-        err.print("--format must be table, csv or json")
-        raise typer.Exit(2)
     try:
         con = connect(settings.store, read_only=True, lock_timeout=min(settings.lock_timeout, 10))
     except (DatabaseBusy, DatabaseMissing) as exc:
@@ -51,7 +52,7 @@ def sql(
         fail(f"query failed: {str(exc).splitlines()[0]}", 1)
     finally:
         con.close()
-    print_rows(names, rows, fmt, limit)
+    print_rows(names, rows, fmt.value, limit)
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -66,6 +67,18 @@ def sparkline(values: list[float | None]) -> str:
     return "".join(" " if v is None else SPARKS[min(len(SPARKS) - 1, int(v / top * (len(SPARKS) - 1)))] for v in values)
 
 
+def categories() -> list[str]:
+    """Weapon categories of events (cruise and ballistic missiles count as missiles)."""
+    from extractors.types import WEAPON_CATEGORIES
+    from flows.alerts.clustering import CATEGORY_COARSE
+
+    return sorted({CATEGORY_COARSE.get(c, c) for c in WEAPON_CATEGORIES})
+
+
+TREND_COLUMNS = ["period", "category", "launched", "intercepted", "launched_paired", "intercepted_paired",
+                 "interception_rate"]
+
+
 @app.command()
 def trends(
     config: ConfigOpt = None,
@@ -73,69 +86,49 @@ def trends(
     by: Annotated[str, typer.Option(help="day or week.")] = "week",
     since: Annotated[Optional[str], typer.Option(help="First strike day (YYYY-MM-DD); default 12 weeks or 30 days back.")] = None,
     category: Annotated[Optional[str], typer.Option(help="Only this weapon category (drone, missile, ...).")] = None,
-    plot: Annotated[Optional[Path], typer.Option(help="Also draw launched vs intercepted over time into this PNG.")] = None,
+    plot: Annotated[Optional[Path], typer.Option(help="Also draw launched and intercepted bars per day or week into this PNG.")] = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Launches and interceptions over time by weapon category, with sparklines (from clustered events)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     settings = settings_or_exit(config, database=database)
     if by not in ("day", "week"):
-        err.print("--by must be day or week")
-        raise typer.Exit(2)
-    try:
-        start = date.fromisoformat(since) if since else clock.today() - timedelta(days=84 if by == "week" else 30)
-    except ValueError:
-        err.print("--since takes a date as YYYY-MM-DD")
-        raise typer.Exit(2) from None
+        fail("--by must be day or week", 2)
+    if category is not None and category not in categories():
+        fail(f"unknown category {category!r}; one of: {', '.join(categories())}", 2)
+    start = date_option(since, "--since") or clock.today() - timedelta(days=84 if by == "week" else 30)
+    rows = read_only(settings, lambda con: queries.launches(con, by, start, category))
+    if fmt is not Format.table:
+        print_rows(TREND_COLUMNS, [(*r, round(r[5] / r[4], 3) if r[4] and r[5] is not None else None) for r in rows],
+                   fmt.value)
+    elif not rows:
+        show(f"no {category + ' ' if category else ''}strikes since {start}")
+    else:
+        show(_trend_table(rows, by, start))
+    if plot and rows:
+        from flows.cli import charts
 
-    def query(con):
-        return queries.launches(con, by, start, category)
+        charts.write_png(charts.panels(rows, by), by, plot)
+        (out if fmt is Format.table else err).print(f"chart written to {plot}")
 
-    rows = read_only(settings, query)
-    if not rows:
-        out.print(f"no strikes since {start}")
-        return
+
+def _trend_table(rows: list[tuple], by: str, start) -> Table:
     periods = sorted({r[0] for r in rows})
     table = Table("category", "launched", "intercepted", "rate", f"launched per {by} ({periods[0]} … {periods[-1]})",
-                  title=f"launches since {start}")
-    series = {}
+                  title=f"launches since {start}",
+                  caption="rate: share shot down, over the figures one report gives together", caption_justify="left")
     for cat in sorted({r[1] for r in rows}):
         by_period = {r[0]: r for r in rows if r[1] == cat}
         launched = [by_period[p][2] if p in by_period else None for p in periods]
-        intercepted = [by_period[p][3] if p in by_period else None for p in periods]
-        total_l = sum(v or 0 for v in launched)
-        known_i = [v for v in intercepted if v is not None]
+        known_i = [r[3] for r in by_period.values() if r[3] is not None]
         total_i = sum(known_i) if known_i else None  # no figure is not zero shot down
-        series[cat] = (launched, intercepted)
         paired_l = sum(r[4] or 0 for r in by_period.values())
         paired_i = sum(r[5] or 0 for r in by_period.values())
         rate = f"{paired_i / paired_l:.0%}" if paired_l else ""  # over figures one report gives together
-        table.add_row(cat, str(total_l), "" if total_i is None else str(total_i), rate, sparkline(launched))
-    out.print(table)
-    if plot:
-        _plot(periods, series, plot, by)
-        out.print(f"chart written to {plot}")
-
-
-def _plot(periods, series, path: Path, by: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(len(series), 1, figsize=(9, 2.6 * len(series)), squeeze=False, sharex=True)
-    for ax, (cat, (launched, intercepted)) in zip(axes[:, 0], series.items()):
-        nan = float("nan")  # a period without a figure is a gap, not a zero
-        ax.plot(periods, [nan if v is None else v for v in launched], marker="o", label="launched")
-        ax.plot(periods, [nan if v is None else v for v in intercepted], marker="o", label="intercepted")
-        ax.set_title(f"{cat.replace('_', ' ')}: launched and intercepted per {by}")
-        ax.legend(loc="upper left")
-        ax.grid(alpha=0.3)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+        table.add_row(cat, str(sum(v or 0 for v in launched)), "" if total_i is None else str(total_i), rate,
+                      sparkline(launched))
+    return table
 
 
 @app.command()
@@ -143,12 +136,14 @@ def report(
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
     config: ConfigOpt = None,
     database: DatabaseOpt = None,
+    since: Annotated[Optional[str], typer.Option(help="First strike day shown (YYYY-MM-DD); default 12 weeks back.")] = None,
 ) -> None:
     """Write one self-contained HTML report: trend charts, a strike map, alerts, events with sources, talks."""
     settings = settings_or_exit(config, database=database)
     from flows.cli import report as report_page
 
-    page = read_only(settings, report_page.build)
+    start = date_option(since, "--since")
+    page = read_only(settings, lambda con: report_page.build(con, start))
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(page, encoding="utf-8")
     out.print(f"report written to {out_file} ({len(page) // 1024} KB)")
@@ -161,6 +156,7 @@ def search_articles(
     database: DatabaseOpt = None,
     limit: Annotated[int, typer.Option(help="Hits shown.")] = 10,
     reindex: Annotated[bool, typer.Option("--reindex", help="Rebuild the full-text index first (needs write access).")] = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Full-text search over article titles and texts (BM25), ranked, with snippets."""
     settings = settings_or_exit(config, database=database)
@@ -176,13 +172,12 @@ def search_articles(
         except (DatabaseBusy, DatabaseMissing) as exc:
             fail(exc, 3)
     hits, method = read_only(settings, lambda con: search.search(con, query, limit))
-    if not hits:
-        out.print(f"no article matches {query!r}")
+    if fmt is Format.table and not hits:
+        show(f"no article matches {query!r}")
         return
-    table = Table("score", "published", "title", "snippet", "url", title=f"{len(hits)} hits ({method})")
-    for h in hits:
-        table.add_row(f"{h.score:.2f}", str(h.published or "")[:10], h.title or "", h.snippet, h.url or "")
-    out.print(table)
+    names = ["score", "published", "title", "snippet", "url", "article_id"]
+    rows = [(round(h.score, 2), str(h.published or "")[:10] or None, h.title, h.snippet, h.url, h.article_id) for h in hits]
+    print_rows(names, rows, fmt.value, title=f"{len(hits)} hits ({method})")
 
 
 @app.command()
@@ -192,21 +187,17 @@ def export(
     config: ConfigOpt = None,
     database: DatabaseOpt = None,
     since: Annotated[Optional[str], typer.Option(help="Only rows on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only rows before this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only rows before this date, exclusive (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Export a table or view to Parquet or CSV (optionally a date range) for pandas, R or a warehouse."""
-    from datetime import date
+    """Export a table or view to Parquet or CSV (optionally a date range) for pandas, R or a warehouse.
 
+    In CSV, lists are written as "a, b" and maps (delegation heads) as "Ukraine: Rustem Umerov; ...".
+    """
     settings = settings_or_exit(config, database=database)
     suffix = out_file.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        err.print("--out must end in .parquet or .csv")
-        raise typer.Exit(2)
-    try:
-        bounds = [date.fromisoformat(v) if v else None for v in (since, until)]
-    except ValueError:
-        err.print("--since and --until take dates as YYYY-MM-DD")
-        raise typer.Exit(2) from None
+        fail("--out must end in .parquet or .csv", 2)
+    bounds = [date_option(since, "--since"), date_option(until, "--until")]
 
     def query(con):
         try:
@@ -219,4 +210,9 @@ def export(
 
 
 app.command("events")(listing_command(
-    "events", "Recent attack events: reports of one strike from several articles and outlets, clustered."))
+    "events", "Recent attack events (one strike reported by several articles and outlets, clustered), with "
+              "launched, intercepted, killed and injured as conservative–highest figures."))
+
+
+app.command("talks")(listing_command(
+    "talks", "Talks, meetings, calls and summits reported, newest first, with delegation heads and the source."))

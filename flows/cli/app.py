@@ -4,21 +4,49 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
+# Click's own help layout: flags read `--progress / --no-progress` and `-v, --verbose` (typer's
+# rich layout prints `<bool>` beside every flag, as if it took a value).
 app = typer.Typer(help="Conflict and diplomacy news monitoring: feeds in, facts in DuckDB.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
 
 out = Console()
 
 
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"newswatch {version('newswatch')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False) -> None:
+    """Conflict and diplomacy news monitoring: feeds in, facts in DuckDB."""
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json (one object per line).")]
 
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config file (default: ./newswatch.toml if present).")]
@@ -85,43 +113,81 @@ def read_only(settings, query):
         fail(exc, 3)
 
 
-def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int) -> None:
+def date_option(value: str | None, flag: str) -> date | None:
+    """A YYYY-MM-DD option's date; a malformed one exits 2 naming the flag."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{flag} takes a date as YYYY-MM-DD, not {value!r}", 2)
+
+
+def show(printable) -> None:
+    """Print to stdout: at the terminal's width on a terminal; piped or redirected, as wide as
+    the content, so that no value is cut or wrapped (a pipe is no 80-column screen)."""
+    if out.is_terminal:
+        out.print(printable)
+        return
+    if isinstance(printable, str):
+        out.print(printable, soft_wrap=True)
+        return
+    width = Measurement.get(out, out.options.update(max_width=1_000_000), printable).maximum
+    wide = Console(file=sys.stdout, width=max(width, 20), highlight=False)  # print() cannot exceed its console's width
+    wide.print(printable)
+
+
+def table_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Table:
+    """A rich table that never cuts a value: on a narrow screen the columns of prose wrap at
+    words, while those of single tokens (dates, numbers, ids, URLs) keep their whole width."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    table = Table(title=title, caption=caption, caption_justify="left")
+    for k, name in enumerate(names):
+        values = [row[k] for row in cells]
+        whole = name == "url" or name.endswith(("_id", "_key"))
+        if all(" " not in v and (whole or len(v) <= 24) for v in values):
+            table.add_column(name, no_wrap=True, min_width=max([len(name), *map(len, values)]))
+        else:
+            table.add_column(name, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
+    return table
+
+
+def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int | None = None,
+               title: str | None = None, caption: str | None = None) -> None:
+    """Rows as a table (at most `limit`), CSV with a header, or JSON lines (one object per row)."""
     if fmt == "json":
         for row in rows:
             sys.stdout.write(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False) + "\n")
     elif fmt == "csv":
         import csv
 
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
+    elif not rows:
+        show(f"no {title or 'rows'}")
     else:
-        table = Table(*names, show_lines=False)
-        for row in rows[:limit]:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        out.print(table)
-        if len(rows) > limit:
-            out.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
+        shown = rows if limit is None else rows[:limit]
+        show(table_of(names, shown, title, caption))
+        if len(rows) > len(shown):
+            show(f"({len(rows) - len(shown)} more rows; use --limit or --format csv)")
 
 
-def print_table(rows: list[dict], title: str) -> None:
-    if not rows:
-        out.print(f"no {title}")
-        return
-    table = Table(*rows[0].keys(), title=title)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
-    out.print(table)
+LISTING_CAPTIONS = {"events": "launched, intercepted, killed, injured: conservative–highest figure across the reports"}
 
 
 def listing_command(name: str, doc: str):
-    """A command that prints one of the named listings of `storage.queries` (alerts, events)."""
+    """A command that prints one of the named listings of `storage.queries` (alerts, events, talks)."""
     def command(config: ConfigOpt = None, database: DatabaseOpt = None,
-                limit: Annotated[int, typer.Option(help="Rows shown.")] = 20) -> None:
+                limit: Annotated[int, typer.Option(help="Rows shown.")] = 20,
+                fmt: FormatOpt = Format.table) -> None:
         settings = settings_or_exit(config, database=database)
         from storage import queries
 
-        print_table(read_only(settings, lambda con: queries.listing_dicts(con, name, limit)), name)
+        names, rows = read_only(settings, lambda con: queries.listing(con, name, limit))
+        print_rows(names, rows, fmt.value, title=name, caption=LISTING_CAPTIONS.get(name))
 
     command.__doc__ = doc
     return command

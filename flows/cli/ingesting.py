@@ -15,14 +15,17 @@ from flows.cli.app import (
     in_own_process_group,
     ConfigOpt,
     DatabaseOpt,
+    Format,
+    FormatOpt,
     app,
     err,
     fail,
     out,
     prefect_defaults,
-    print_table,
+    print_rows,
     read_only,
     settings_or_exit,
+    show,
 )
 
 
@@ -32,7 +35,8 @@ def run(
     database: DatabaseOpt = None,
     seeds_dir: Annotated[Optional[Path], typer.Option(help="Seed corpus folder (setting `seeds_dir`).")] = None,
     feeds_file: Annotated[Optional[Path], typer.Option(help="Feed list TOML (setting `feeds_file`).")] = None,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    progress_bar: Annotated[bool, typer.Option("--progress/--no-progress",
+                                               help="A progress bar on stderr (when it is a terminal).")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     shard: Annotated[Optional[str], typer.Option(
         help="K/N: poll only the feeds of shard K of N (0-based), for N runs at once into one DuckLake.")] = None,
@@ -48,7 +52,7 @@ def run(
 
     def work() -> None:
         try:
-            with progress.reporter(enabled=not no_progress and sys.stderr.isatty(), console=err):
+            with progress.reporter(enabled=progress_bar and sys.stderr.isatty(), console=err):
                 summary = ingest(settings, shard=part, shards=parts)
         except DatabaseBusy as exc:
             fail(exc, 3)
@@ -157,30 +161,51 @@ def serve(
 
 @app.command()
 def status(config: ConfigOpt = None, database: DatabaseOpt = None,
-           runs: Annotated[int, typer.Option(help="Runs shown.")] = 5) -> None:
-    """Last runs, feed health, database size and row counts, and the next scheduled run."""
+           runs: Annotated[int, typer.Option(help="Runs shown.")] = 5,
+           fmt: FormatOpt = Format.table) -> None:
+    """Last runs, feed health, database size and row counts, and the next scheduled run.
+
+    --format json prints one object (runs, feeds, database, next_scheduled_run); csv prints the
+    runs table, a blank line, then the feed health table.
+    """
     settings = settings_or_exit(config, database=database)
     from storage import queries
-
-    def query(con):
-        return {"runs": queries.listing_dicts(con, "runs", runs), "feeds": queries.listing_dicts(con, "feeds"),
-                "counts": queries.table_counts(con)}
-
-    data = read_only(settings, query)
-    print_table(data["runs"], "last runs")
-    print_table(data["feeds"], "feed health")
     from storage.db import files_of
 
+    def query(con):
+        return (queries.listing(con, "runs", runs), queries.listing(con, "feeds"), queries.table_counts(con))
+
+    run_rows, feed_rows, counts = read_only(settings, query)
     size = sum(p.stat().st_size for p in files_of(settings.store)) / 1e6  # the log holds data too
-    out.print(f"database {settings.store} ({size:.1f} MB): " +
-              ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
-    out.print(_next_scheduled_run())
+    scheduled = _next_scheduled_run(settings)
+    if fmt is Format.json:
+        import json
+
+        sys.stdout.write(json.dumps({
+            "runs": [dict(zip(run_rows[0], r)) for r in run_rows[1]],
+            "feeds": [dict(zip(feed_rows[0], r)) for r in feed_rows[1]],
+            "database": {"path": str(settings.store), "megabytes": round(size, 1), "rows": counts},
+            "next_scheduled_run": scheduled}, default=str, ensure_ascii=False) + "\n")
+        return
+    if fmt is Format.csv:
+        print_rows(*run_rows, "csv")
+        sys.stdout.write("\n")
+        print_rows(*feed_rows, "csv")
+        return
+    print_rows(*run_rows, "table", title="last runs")
+    print_rows(*feed_rows, "table", title="feed health")
+    show(f"database {settings.store} ({size:.1f} MB): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    show("next scheduled run: " + scheduled)
 
 
-def _next_scheduled_run() -> str:
-    """Asks the Prefect server named by PREFECT_API_URL; says so when there is none."""
-    if not os.environ.get("PREFECT_API_URL"):
-        return "next scheduled run: no Prefect server configured (PREFECT_API_URL); `newswatch serve` starts one"
+def _next_scheduled_run(settings) -> str:
+    """Asks the Prefect server named by PREFECT_API_URL, or the one a running `newswatch serve`
+    recorded; says so when there is none."""
+    from flows.serve import recorded_api
+
+    url = os.environ.get("PREFECT_API_URL") or recorded_api(settings)
+    if not url:
+        return "no Prefect server (PREFECT_API_URL is not set and no `newswatch serve` is running)"
     try:
         from prefect.client.orchestration import get_client
         from prefect.client.schemas.filters import (
@@ -190,16 +215,17 @@ def _next_scheduled_run() -> str:
         )
         from prefect.client.schemas.objects import StateType
         from prefect.client.schemas.sorting import FlowRunSort
+        from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        with get_client(sync_client=True) as client:
+        with temporary_settings({PREFECT_API_URL: url}), get_client(sync_client=True) as client:
             scheduled = client.read_flow_runs(
                 flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
                 sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
     except Exception as exc:  # noqa: BLE001 - status must answer even when the server does not
-        return f"next scheduled run: the Prefect server did not answer ({type(exc).__name__})"
+        return f"the Prefect server at {url} did not answer ({type(exc).__name__})"
     if not scheduled:
-        return "next scheduled run: none scheduled"
-    return f"next scheduled run: {scheduled[0].expected_start_time} ({scheduled[0].name})"
+        return f"none scheduled (Prefect server at {url})"
+    return f"{scheduled[0].expected_start_time} ({scheduled[0].name}; Prefect server at {url})"
 
 
 @app.command()
