@@ -140,7 +140,7 @@ def _reference() -> dict[str, set[str]]:
     rows = {}
     for line in section.splitlines():
         cells = line.split(" | ")
-        match = re.match(r"\| `newswatch ([a-z]+(?: (?:list|test|run))?)\b", line)
+        match = re.match(r"\| `newswatch ([a-z][a-z-]*(?: (?:list|test|run))?)(?![\w-])", line)
         if match and len(cells) == 3:
             rows[match.group(1)] = set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", cells[2].replace("/", " ")))
     return rows
