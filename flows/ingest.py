@@ -74,7 +74,7 @@ def read_seed_articles(settings: Settings) -> tuple[list, list[ErrorRecord]]:
 
 @task(name="clean-and-extract", cache_policy=NO_CACHE)
 def process(jobs: list, settings: Settings) -> Handoff:
-    return Handoff(batch.process_jobs(jobs, settings))
+    return Handoff(batch.process_jobs(jobs, settings, progress.advance))  # the bar moves per article
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -173,7 +173,7 @@ def _pipeline(batches: list[list], settings: Settings, storage: RunStorage, summ
         summary.add(written)
         if storage.staged:
             summary.articles_staged += len(kept) - (written.new + written.updated + written.unchanged)
-        progress.advance(len(results) + len(errors))
+        progress.advance(len(errors))  # entries that never reached the workers (processed ones moved it already)
         summary.note(found)
         pending = []
 

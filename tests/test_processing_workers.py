@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
+import pytest
+
 from conftest import shared_path
 from extractors.clean import clean_html
 from flows.errors import TerminalError
@@ -100,3 +102,18 @@ def test_in_process_and_worker_processing_agree(settings_factory):
     assert [(r.article, r.error, r.facts) for r in remote] == [(r.article, r.error, r.facts) for r in local]
     assert local[0].article.origin == "feed" and "no main text" in local[0].error.reason
     assert local[1].facts.attacks and local[1].article.origin == "page"
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_each_finished_document_moves_the_progress_bar(settings_factory, workers):
+    """`newswatch run`'s bar advances per article as the workers finish them, not per batch."""
+    from flows.processing import batch as steps
+
+    story = b"<html><body><article><h1>Strike</h1><p>Russia fired 12 drones at Odesa overnight.</p></article></body></html>"
+    jobs = [FetchedPage(_item(n, "summary"), story, None) for n in range(5)]
+    steps_seen: list[int] = []
+    try:
+        steps.process_jobs(jobs, settings_factory(workers=workers), lambda: steps_seen.append(len(steps_seen)))
+    finally:
+        steps.close_pools()
+    assert steps_seen == [0, 1, 2, 3, 4]

@@ -1,7 +1,7 @@
 """Cleaning and extraction of a batch, in worker processes with a budget per document."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from extractors.extract import shared_extractor
@@ -26,15 +26,16 @@ def process_job(job: Job, model: str) -> Processed:
 _POOLS: dict[tuple, WorkerPool] = {}
 
 
-def process_jobs(jobs: Sequence[Job], settings: Settings) -> list[Processed]:
+def process_jobs(jobs: Sequence[Job], settings: Settings, on_done: Callable[[], None] | None = None) -> list[Processed]:
     """Clean and extract a batch, in `workers` processes (each document within its time and
     memory budget) or in this process when `workers` is 0.
 
     A page stopped over its budget (or whose worker died) is stored from the feed's own text,
     itself extracted under the same budget; an article whose extraction is stopped is stored
-    without facts and marked so that `newswatch reextract` tries it again.
+    without facts and marked so that `newswatch reextract` tries it again. `on_done` is called
+    as each document is finished.
     """
-    results = _run(list(jobs), settings)
+    results = _run(list(jobs), settings, on_done)
     retry = {}
     for i, (job, result) in enumerate(zip(jobs, results)):
         if isinstance(result, Processed):
@@ -53,16 +54,21 @@ def process_jobs(jobs: Sequence[Job], settings: Settings) -> list[Processed]:
     return results
 
 
-def _run(jobs: list[Job], settings: Settings) -> list:
+def _run(jobs: list[Job], settings: Settings, on_done: Callable[[], None] | None = None) -> list:
     if not jobs:
         return []
     args = [(job, settings.spacy_model) for job in jobs]
     if not settings.workers:
-        return [call_guarded(process_job, arg) for arg in args]
+        results = []
+        for arg in args:
+            results.append(call_guarded(process_job, arg))
+            if on_done:
+                on_done()
+        return results
     key = (settings.workers, settings.document_timeout, settings.document_memory_mb)
     pool = _POOLS.get(key) or _POOLS.setdefault(key, WorkerPool(
         process_job, settings.workers, settings.document_timeout, settings.document_memory_mb))
-    return pool.map(args)
+    return pool.map(args, on_done)
 
 
 def _unextracted(article: Article, failure: BaseException, earlier: ErrorRecord | None) -> Processed:

@@ -67,18 +67,21 @@ class WorkerPool:
             process.kill()  # a stuck worker cannot be interrupted any other way
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def map(self, args: Sequence[tuple]) -> list[Any]:
+    def map(self, args: Sequence[tuple], on_done: Callable[[], None] | None = None) -> list[Any]:
         """Results in order; a document over its budget, or one that kills its worker, gives a
         TerminalError. Documents caught in a pool that broke are run again; those that were
-        running when it broke are run one at a time, so only the culprit is blamed."""
+        running when it broke are run one at a time, so only the culprit is blamed. `on_done` is
+        called as each document is finished (a progress bar's step)."""
         results: list[Any] = [None] * len(args)
         todo = list(range(len(args)))
+        done = on_done or (lambda: None)
         while todo:
             pool = self._executor()
             futures = {pool.submit(call_guarded, self.func, args[i]): i for i in todo}
-            todo, suspects = self._collect(futures, results)
+            todo, suspects = self._collect(futures, results, done)
             for i in suspects:
                 results[i] = self._alone(args[i])
+                done()
         return results
 
     def _alone(self, arg: tuple) -> Any:
@@ -93,7 +96,8 @@ class WorkerPool:
             self._discard()
             return TerminalError("the worker process handling this document died")
 
-    def _collect(self, futures: dict[Future, int], results: list[Any]) -> tuple[list[int], list[int]]:
+    def _collect(self, futures: dict[Future, int], results: list[Any],
+                 finished: Callable[[], None]) -> tuple[list[int], list[int]]:
         """Gather results until done or the pool must be replaced: (to run again, to run alone)."""
         running_since: dict[Future, float] = {}
         while futures:
@@ -104,6 +108,7 @@ class WorkerPool:
                 try:
                     results[futures[future]] = future.result()
                     del futures[future]
+                    finished()
                 except BrokenProcessPool:
                     broken = True
             stuck = [f for f in futures if f not in done and now - running_since.get(f, now) > self.timeout]
@@ -114,6 +119,7 @@ class WorkerPool:
                 continue
             for future in stuck:
                 results[futures.pop(future)] = TerminalError(f"document took longer than {self.timeout:g} s; stopped")
+                finished()
             self._discard()
             suspects = sorted(i for f, i in futures.items() if f in running_since)
             if broken and not suspects:  # it broke before anything was seen running: trust no one
