@@ -52,3 +52,12 @@ def test_intercept_only_strike_says_how_many_were_shot_down():
     title, body = render(event, DRONES, "new")
     assert title == "Large-scale attack Russia → Ukraine: 121 drones shot down"
     assert "no counts" not in title and "intercepted 121" in body
+
+
+def test_the_events_table_headline_names_the_sides_or_the_figures_alone():
+    from flows.alerts.messages import event_headline
+
+    known = Event("e1", [report("a", launched={"drone": 150})])
+    assert event_headline(known, DRONES) == "Russia → Ukraine: 150 drones"
+    unknown = Event("e2", [report("b", attacker=None, target=None, launched={}, intercepted={"drone": 121})])
+    assert event_headline(unknown, DRONES) == "121 drones shot down"

@@ -19,7 +19,6 @@ from storage.db import opened, transaction, write
 
 def _event_rows(event: Event, when: datetime) -> tuple[dict, list[dict]]:
     killed, injured = event.casualties("killed"), event.casualties("injured")
-    title, _ = messages.render(event, rules.AlertRule(name="event", severity="info", metric="drones", min=1), "new")
     row = {
         "event_id": event.event_id, "attacker": event.attacker, "target_country": event.target,
         "event_date": event.day, "first_seen": event.first_seen, "first_published": event.first_published,
@@ -28,7 +27,7 @@ def _event_rows(event: Event, when: datetime) -> tuple[dict, list[dict]]:
         "killed_min": killed[0], "killed_max": killed[1], "injured_min": injured[0], "injured_max": injured[1],
         "children": True if any(r.children for r in event.reports) else None,
         "services": sorted({s for r in event.reports for s in r.services}),
-        "headline": title.removeprefix("Large-scale attack "),
+        "headline": messages.event_headline(event, rules.AlertRule(name="event", severity="info", metric="drones", min=1)),
         "evidence": next((r.evidence for r in event.reports if r.evidence), None),
     }
     models = event.models()

@@ -35,6 +35,13 @@ def _figure(cat: str, f: dict) -> str | None:
     return None
 
 
+def event_headline(event: Event, rule: AlertRule) -> str:
+    """The events table's headline: "Russia → Ukraine: 150 drones", or the figures alone when
+    neither side is known."""
+    side = _side(event.attacker, event.target).strip()
+    return f"{side}: {headline(event, rule)}" if side else headline(event, rule)
+
+
 def _side(attacker: str | None, target: str | None) -> str:
     """"Russia → Ukraine", "by Russia", "on Ukraine", or nothing: an unknown side is left out."""
     if attacker and target:
