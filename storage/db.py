@@ -125,7 +125,7 @@ def read(target: Store | Path | str, query: Callable[[duckdb.DuckDBPyConnection]
         delay = min(delay * 2, 1.0)
 
 
-KEPT_OUT = ("schema_migrations", "search_index_state")  # each store keeps its own
+KEPT_OUT = ("schema_migrations", "search_index_state", "write_token")  # each store keeps its own
 
 
 def copy_file_into(source: Path, target: Store, *, lock_timeout: float = 30.0) -> dict[str, int]:
@@ -216,6 +216,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     _OPEN.add(id(con))
     try:
         yield
+        if _takes_token(con):
+            con.execute("UPDATE write_token SET n = n + 1")  # serializes writers of a lake (migration 012)
         con.execute("COMMIT")
     except BaseException:
         try:
@@ -228,6 +230,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 _OPEN: set[int] = set()  # connections inside `transaction`
+
+
+def _takes_token(con: duckdb.DuckDBPyConnection) -> bool:
+    """A lake connection whose schema has the write token yet (migrations before 012 have none)."""
+    return con.execute("SELECT current_database() = ? AND EXISTS (SELECT 1 FROM information_schema.tables "
+                       "WHERE table_catalog = ? AND table_name = 'write_token')", [LAKE, LAKE]).fetchone()[0]
 
 
 def seal(con: duckdb.DuckDBPyConnection, target: Store | Path | str | None = None) -> None:

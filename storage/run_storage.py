@@ -130,7 +130,7 @@ class RunStorage:
         if self.staged:
             return False
         try:
-            with opened(self.target, lock_timeout=min(self.lock_timeout, 5)) as con:
+            with opened(self.target, lock_timeout=min(self.lock_timeout, 5)) as con, transaction(con):
                 runs.record_errors(con, [ErrorRecord("storage", reason, ErrorClass.TERMINAL)], self.run_id, self.now())
                 runs.finish_run(con, self.run_id, self.now(), "failed", counts, failure=reason)
             return True

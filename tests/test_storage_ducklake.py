@@ -57,8 +57,9 @@ def _page(text: str) -> bytes:
 
 
 def _serve(server) -> set[str]:
-    """Eight feeds of four reports each, on different days; one big strike is reported by three
-    feeds, two of them with the very same link. Returns every distinct link."""
+    """Eight feeds of four reports each, on different days, each feed also listing its neighbour's
+    first report (so that shards race to store the same article); one big strike is reported by
+    three feeds, two of them with the very same link. Returns every distinct link."""
     links = set()
     for f, name in enumerate(FEEDS):
         items = []
@@ -71,6 +72,9 @@ def _serve(server) -> set[str]:
             items.append({"title": f"{name} report {j}", "link": server.url(path),
                           "pubDate": when.strftime("%a, %d %b %Y %H:%M:%S GMT")})
             links.add(server.url(path))
+        neighbour = FEEDS[(f + 1) % len(FEEDS)]  # every feed also lists its neighbour's first report: shards race
+        items.append({"title": f"{neighbour} report 0", "link": server.url(f"/{neighbour}/0"),
+                      "pubDate": (FIXED_NOW - timedelta(days=(f + 1) % len(FEEDS) + 1)).strftime("%a, %d %b %Y %H:%M:%S GMT")})
         if f in (0, 3, 5):  # the big strike of the night before FIXED_NOW
             link = server.url("/big" if f != 3 else "/big-other-outlet")
             items.append({"title": "Record attack", "link": link,
