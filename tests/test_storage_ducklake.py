@@ -42,7 +42,8 @@ def _spread(count: int) -> list[str]:
 FEEDS = _spread(8)
 CITIES = ["Kharkiv", "Odesa", "Dnipro", "Lviv", "Sumy", "Poltava", "Kherson", "Zaporizhzhia"]
 COMPARED = {
-    "v_attack_events": "event_date, attacker, target_country, reports, sources, drones_launched, drones_launched_max, "
+    # not `sources`: of two feeds listing one link, the one whose shard stored it first is credited
+    "v_attack_events": "event_date, attacker, target_country, reports, drones_launched, drones_launched_max, "
                        "drones_intercepted, missiles_launched, killed, places",
     "v_daily_launches": "day, category, strikes, launched, intercepted, launched_paired, intercepted_paired",
     "v_weekly_launches": "week, category, launched, intercepted, interception_rate",
