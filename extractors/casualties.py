@@ -32,10 +32,10 @@ def _casualty_patterns(kind_words: str, passive: str) -> list[re.Pattern]:
         re.compile(rf"\b{kind_words}\s+{QUAL}{NUMWORD}\b(?!\s*(?:%|percent|km|kilomet|metres|meters|hours|minutes|times))",
                    re.IGNORECASE),
         # "30 people had been killed", "over 160 injured", "one crew member killed"
-        re.compile(rf"(?<![Nn]o )\b{QUAL}{NUMWORD}\s+{NOT_AND}{{0,3}}?(?:were|was|have been|had been|are|got)?\s*{passive}\b",
+        re.compile(rf"(?<![Nn]o )\b{QUAL}{NUMWORD}(?:,\s+including\s+[^,.;]{{1,40}},)?\s+{NOT_AND}{{0,3}}?(?:were|was|have been|had been|are|got)?\s*{passive}\b",
                    re.IGNORECASE),
         # "the death toll, first put at 25, later rose to 30"
-        re.compile(rf"\b(?:death toll|toll|number of (?:dead|injured|wounded))\s+(?:[\w,-]+\s+){{0,10}}?"
+        re.compile(rf"\b(?:death toll|toll|number of (?:dead|injured|wounded))\s+(?:[\w,'’-]+\s+){{0,16}}?"
                    rf"(?:rose|risen|climbed|reached|stands at|stood at|increased|is|was|to|at)\s+(?:to\s+)?{QUAL}{NUMWORD}",
                    re.IGNORECASE),
         # "one killed and another injured"
@@ -56,10 +56,14 @@ ONE_PERSON_CUE = re.compile(rf"\b{ONE_PERSON}\b", re.IGNORECASE)
 CASUALTY_CUE = re.compile(r"kill|dead|die|death|injur|wound|hurt|harm|safe|casualt|toll|hospital|lives|victim|fatalit|"
                           r"perish|medical",
                           re.IGNORECASE)
-KILLED_RES = _casualty_patterns(KILLED, KILLED_PASSIVE)
+KILLED_RES = _casualty_patterns(KILLED, KILLED_PASSIVE) + [
+    # "resulted in the deaths of seven people", "claimed the lives of 12" (not "the killing of seven
+    # commanders", which names an event)
+    re.compile(rf"\b(?:deaths|lives)\s+of\s+{QUAL}{NUMWORD}\b", re.IGNORECASE)]
 INJURED_RES = _casualty_patterns(INJURED, INJURED_PASSIVE)
 # "no damage or casualties", "no civilian casualties", "there were no casualties"
-NO_CASUALTIES = re.compile(r"\b(no (?:[\w-]+ (?:or |and )?){0,2}?(?:casualties|victims)|no (?:immediate |initial |further )?"
+NO_CASUALTIES = re.compile(r"\b(no (?!(?:immediate |further )?(?:information|data|details|word|news|confirmation)\b)"
+                           r"(?:[\w-]+ (?:or |and )?){0,2}?(?:casualties|victims)|no (?:immediate |initial |further )?"
                            r"reports? of (?:immediate |civilian )?(?:casualties|victims)|without (?:causing )?casualties|"
                            r"(?:people|civilians|residents|nobody|no one|crew|passengers)(?: \w+){0,2} (?:were|was) (?:not|un)"
                            r"(?:hurt|harmed)|(?:were|was) not (?:hurt|harmed)|no (?:[\w-]+ ){0,2}?(?:one|people|civilians|residents|"
@@ -79,8 +83,12 @@ WAR_TOLL = re.compile(r"\b((?:the|its|their) (?:war|conflict|invasion|fighting|c
                       r"(?:war|conflict|invasion|fighting|campaign)\b[^.;]{0,40}?\bwhich (?:has|have|had)\b|"
                       r"since the (?:war|conflict|invasion|start)|(?:in|throughout|during|of) the (?:war|conflict)\b|"
                       r"have died in|since (?:january|february|march|april|may|june|july|august|september|october|"
-                      r"november|december|20\d\d|last)|(?:in|over|during) the (?:last|past) 24 hours|nationwide)",
+                      r"november|december|20\d\d|last)|since (?:jan|feb|mar|apr|aug|sept?|oct|nov|dec)\.? \d|"
+                      r"(?:in|over|during) the (?:last|past) 24 hours|nationwide)",
                       re.IGNORECASE)
+EARLIER_STRIKE = re.compile(r"\b(a day prior|the (?:day|night) before|(?:a|one) (?:year|month|week) earlier|"
+                            r"earlier this (?:month|year)|(?:it|this) follows (?:an?|the) (?:[\w-]+ ){0,3}?(?:attack|strike|raid))\b",
+                            re.IGNORECASE)
 CHILDREN = re.compile(r"\b(child|children|kids?|teenagers?|boy|girl|infant|baby|minors?)\b", re.IGNORECASE)
 
 
@@ -93,7 +101,7 @@ def casualties(sents: list[SentenceInfo]) -> list[Casualty]:
         if info.index not in cued:
             continue
         earlier = info.total_context or info.index in past
-        if (earlier and not TIMEISH.search(info.text)) or WAR_TOLL.search(info.text):
+        if (earlier and not TIMEISH.search(info.text)) or WAR_TOLL.search(info.text) or EARLIER_STRIKE.search(info.text):
             continue  # "Last week's strike on the city killed 12", "in March", the war's toll
         one_person = ONE_PERSON_CUE.search(info.text) is not None
         for kind, patterns in (("killed", KILLED_RES), ("injured", INJURED_RES)):
@@ -165,6 +173,11 @@ def _is_year(m: re.Match) -> bool:
 
 
 def _toll_kind_mismatch(matched: str, kind: str) -> bool:
+    """A toll of the other kind: "the number of injured rose to 40" is no death toll, and "the death
+    toll rose to 12" no count of injured."""
     low = matched.lower()
-    return kind == "killed" and any(w in low for w in ("injur", "wound")) and "death" not in low
+    hurt = any(w in low for w in ("injur", "wound", "hurt"))
+    if kind == "killed":
+        return hurt and "death" not in low
+    return "toll" in low and not hurt
 

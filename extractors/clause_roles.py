@@ -161,7 +161,8 @@ def _background(before: str, after: str) -> bool:
     if COMPARISON.search(before[-80:]):
         return True
     near = before[-70:] + " " + after.split(",")[0][:50]
-    return bool(PAST_COUNT.search(near) or PERIOD_TOTAL.search(near))
+    fronted = before.split(",")[0] if "," in before[:45] else ""  # "In July alone, ...", "This week alone, ..."
+    return bool(PAST_COUNT.search(near) or PERIOD_TOTAL.search(near) or PERIOD_TOTAL.search(fronted))
 
 
 def _role(before: str, after: str) -> str | None:

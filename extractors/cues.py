@@ -32,7 +32,9 @@ PERIOD_TOTAL = re.compile(
     r"november|december)(?!\s+\d{1,2}\b)|20\d\d|the (?:past|last) (?:month|week|year|\d+ (?:days|weeks|months))|"
     r"(?:this|last|the previous) (?:month|week|year)|the war|the full-scale invasion)\b|"
     r"\b(per (?:day|night|month|week)|a month|monthly|weekly|annual(?:ly)?|this year|last year|since 20\d\d|in 20\d\d|"
-    r"since (?:february|the start)|record (?:month|year)|in total this|so far this)\b",
+    r"since (?:february|the start)|record (?:month|year)|in total this|so far this|"
+    r"(?:week|month|year|january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"20\d\d) alone)\b",
     re.IGNORECASE,
 )
 # What an article is about when it is not a strike report: memorials, drills, sanctions, forecasts,

@@ -57,8 +57,12 @@ def evidence(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], hits:
         "counts": int(bool(strong)), "timed": int(bool(timed)), "casualties": int(bool(casualty)),
         "lead": int(bool(lead_attack)), "named": int(bool(named) and not strong),
         "negative_lead": sum(1 for s in lead if s.index in negative),
-        "total_lead": sum(1 for s in sents[:2] if s.attack_context and (cues.period(s.index) or cues.history(s.index))),
-        "totals": int(bool(totals) and len(totals) >= len(strong)),
+        # a total or history in the lead counts against, unless a counted strike was told before it
+        "total_lead": sum(1 for s in sents[:2] if s.attack_context and (cues.period(s.index) or cues.history(s.index))
+                          and not any(m.sentence < s.index for m in strong)),
+        # sentences, not weapons: one sentence of monthly totals by category does not outweigh the night's count
+        "totals": int(bool(totals) and (len({m.sentence for m in totals}) > len({m.sentence for m in strong})
+                                        or not strong or not timed)),
     }
 
 

@@ -14,7 +14,7 @@ from extractors.pipeline import all_ents, build_nlp, sentence_of, text_of
 from extractors.types import Document, Entity, Evidence, Facts, Place
 
 # Bumped whenever rules change what they extract; `newswatch reextract` redoes older articles.
-EXTRACTOR_VERSION = "2026.11.30"
+EXTRACTOR_VERSION = "2026.11.30.2"
 MAX_CHARS = 200_000  # longer texts are cut: the facts of a news article are in its first pages
 
 

@@ -7,34 +7,26 @@ from __future__ import annotations
 
 import re
 
+# Weapon models by category: each canonical name with the other ways reports write it.
+_MODELS_BY_CATEGORY: dict[str, dict[str, tuple[str, ...]]] = {
+    "drone": {"Shahed": ("Shaheds", "Shahed-136", "Shahed-131", "Shahed-238"), "Geran": ("Geran-2", "Geran-3"),
+              "Gerbera": (), "Lancet": (), "Orlan": (), "Bayraktar": ()},
+    "cruise_missile": {"Kh-101": (), "Kh-555": (), "Kh-55": (), "Kh-59": (), "Kh-59/69": (), "Kh-69": (), "Kh-22": (),
+                       "Kh-32": (), "Kalibr": ("Kalibrs",), "Iskander-K": (), "Zircon": ("Tsirkon",), "Oniks": ("Onyx",),
+                       "Storm Shadow": (), "Neptune": (), "Flamingo": ()},
+    "missile": {"Kh-31P": (), "Kh-31": (), "S-300": (), "S-400": ()},
+    "ballistic_missile": {"Kinzhal": ("Kh-47M2", "Kinzhals"), "Iskander-M": (), "Iskander": ("Iskanders",), "KN-23": (),
+                          "KN-24": (), "Oreshnik": (), "Tochka-U": (), "ATACMS": (), "Burkan": (), "Fattah": (),
+                          "Kheibar": ()},
+    "rocket": {"Katyusha": ("Katyushas",), "Grad": (), "Qassam": (), "Falaq": (), "HIMARS": ()},
+    "glide_bomb": {"KAB": ("KABs",), "FAB-500": (), "FAB-1500": (), "FAB-3000": (), "UMPB D-30": ()},
+}
 # model surface form -> (canonical model, category)
 WEAPON_MODELS: dict[str, tuple[str, str]] = {
-    "Shahed": ("Shahed", "drone"), "Shaheds": ("Shahed", "drone"), "Shahed-136": ("Shahed", "drone"),
-    "Shahed-131": ("Shahed", "drone"), "Shahed-238": ("Shahed", "drone"), "Geran": ("Geran", "drone"),
-    "Geran-2": ("Geran", "drone"), "Geran-3": ("Geran", "drone"), "Gerbera": ("Gerbera", "drone"),
-    "Lancet": ("Lancet", "drone"), "Orlan": ("Orlan", "drone"), "Bayraktar": ("Bayraktar", "drone"),
-    "Kh-101": ("Kh-101", "cruise_missile"), "Kh-555": ("Kh-555", "cruise_missile"),
-    "Kh-55": ("Kh-55", "cruise_missile"), "Kh-59": ("Kh-59", "cruise_missile"),
-    "Kh-59/69": ("Kh-59/69", "cruise_missile"), "Kh-69": ("Kh-69", "cruise_missile"),
-    "Kh-22": ("Kh-22", "cruise_missile"), "Kh-32": ("Kh-32", "cruise_missile"),
-    "Kh-31P": ("Kh-31P", "missile"), "Kh-31": ("Kh-31", "missile"), "Kh-47M2": ("Kinzhal", "ballistic_missile"),
-    "Kalibr": ("Kalibr", "cruise_missile"), "Kalibrs": ("Kalibr", "cruise_missile"),
-    "Iskander-K": ("Iskander-K", "cruise_missile"), "Iskander-M": ("Iskander-M", "ballistic_missile"),
-    "Iskander": ("Iskander", "ballistic_missile"), "Iskanders": ("Iskander", "ballistic_missile"),
-    "KN-23": ("KN-23", "ballistic_missile"), "KN-24": ("KN-24", "ballistic_missile"),
-    "Kinzhal": ("Kinzhal", "ballistic_missile"), "Kinzhals": ("Kinzhal", "ballistic_missile"),
-    "Zircon": ("Zircon", "cruise_missile"), "Tsirkon": ("Zircon", "cruise_missile"),
-    "Oreshnik": ("Oreshnik", "ballistic_missile"), "Onyx": ("Oniks", "cruise_missile"),
-    "Oniks": ("Oniks", "cruise_missile"), "S-300": ("S-300", "missile"), "S-400": ("S-400", "missile"),
-    "Tochka-U": ("Tochka-U", "ballistic_missile"), "Storm Shadow": ("Storm Shadow", "cruise_missile"),
-    "ATACMS": ("ATACMS", "ballistic_missile"), "Neptune": ("Neptune", "cruise_missile"),
-    "Flamingo": ("Flamingo", "cruise_missile"), "Burkan": ("Burkan", "ballistic_missile"),
-    "Fattah": ("Fattah", "ballistic_missile"), "Kheibar": ("Kheibar", "ballistic_missile"),
-    "Katyusha": ("Katyusha", "rocket"), "Katyushas": ("Katyusha", "rocket"), "Grad": ("Grad", "rocket"),
-    "Qassam": ("Qassam", "rocket"), "Falaq": ("Falaq", "rocket"), "HIMARS": ("HIMARS", "rocket"),
-    "KAB": ("KAB", "glide_bomb"), "KABs": ("KAB", "glide_bomb"), "FAB-500": ("FAB-500", "glide_bomb"),
-    "FAB-1500": ("FAB-1500", "glide_bomb"), "FAB-3000": ("FAB-3000", "glide_bomb"),
-    "UMPB D-30": ("UMPB D-30", "glide_bomb"),
+    form: (model, category)
+    for category, models in _MODELS_BY_CATEGORY.items()
+    for model, other_forms in models.items()
+    for form in (model, *other_forms)
 }
 
 # generic head noun (lower case) -> category
@@ -100,10 +92,10 @@ TARGET_WORDS: dict[str, tuple[str, ...]] = {
     "healthcare": ("hospital", "clinic", "medical", "maternity"),
     "education": ("school", "university", "kindergarten", "college", "educational"),
     "religious": ("church", "mosque", "cathedral", "synagogue", "monastery"),
-    "shipping": ("ship", "vessel", "port", "tanker", "cargo", "bulk carrier", "grain terminal"),
+    "shipping": ("ship", "shipyard", "vessel", "port", "tanker", "cargo", "bulk carrier", "grain terminal"),
     "nuclear": ("nuclear power", "nuclear plant", "npp"),
     "telecommunications": ("telecommunication", "mobile network", "cell tower", "tv tower", "television tower"),
-    "agriculture": ("agricultur", "grain", "farm", "silo", "granary", "crops"),
+    "agriculture": ("agricultur", "grain", "farm", "farmland", "silo", "granary", "crops"),
 }
 
 SERVICE_WORDS: dict[str, tuple[str, ...]] = {
@@ -140,6 +132,19 @@ def category_for(head: str, modifiers: list[str]) -> str:
 
 
 def matching_keys(text: str, family: dict[str, tuple[str, ...]]) -> list[str]:
-    """Keys of `family` whose cue words occur in `text` (case-insensitive)."""
-    low = text.lower()
-    return [key for key, cues in family.items() if any(cue in low for cue in cues)]
+    """Keys of `family` whose cue words occur in `text` (case-insensitive). A cue begins a word ("port"
+    is not in "reported", "ship" not in "leadership"); a long cue may be a stem ("facilit"), a short
+    one is a whole word with its plural ("ports", not "portion")."""
+    return [key for key, pattern in _cue_patterns(family).items() if pattern.search(text)]
+
+
+_CUE_PATTERNS: dict[int, dict[str, re.Pattern]] = {}
+
+
+def _cue_patterns(family: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern]:
+    if id(family) not in _CUE_PATTERNS:
+        _CUE_PATTERNS[id(family)] = {
+            key: re.compile(r"\b(?:" + "|".join(re.escape(c) + (r"(?:s|es)?\b" if len(c) <= 4 else "") for c in cues) + ")",
+                            re.IGNORECASE)
+            for key, cues in family.items()}
+    return _CUE_PATTERNS[id(family)]

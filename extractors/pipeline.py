@@ -458,6 +458,6 @@ TIME_CUES = re.compile(
     r"\b(overnight|last night|tonight|this morning|early hours|early on|yesterday|today|earlier today|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)(?: night| morning| evening| afternoon)?|in the morning|at night|"
-    r"on the night of|during the night|hours ago|this week)\b",
+    r"on the night of|during the night|(?:over|in) the course of the night|in the night|hours ago|this week)\b",
     re.IGNORECASE,
 )

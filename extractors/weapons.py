@@ -188,6 +188,11 @@ def _maker(doc: Doc, i: int) -> bool:
         "made", "designed", "built", "supplied", "produced", "developed", "manufactured")
 
 
+def _hyphen_participle(doc: Doc, j: int, h_end: int) -> bool:
+    """"Russia-launched", "Iran-made", "US-supplied": a name joined to a participle describes the weapon."""
+    return j + 2 < h_end and doc[j + 1].text == "-" and doc[j + 2].lower_.endswith("ed")
+
+
 def _modifiers(doc: Doc, sent: Span, j: int, h_end: int) -> tuple[list[Token], int]:
     """The words in front of a weapon noun (adjectives, demonyms, models, "-type", "surface-to-surface",
     "ballistic, cruise and guided"), and the index of the token before them."""
@@ -200,8 +205,8 @@ def _modifiers(doc: Doc, sent: Span, j: int, h_end: int) -> tuple[list[Token], i
         if (t.like_num or t.lower_ in MODIFIER_STOP or t.is_punct and t.text != "-" or t.lower_ in NUMBER_WORDS_EXTRA) \
                 and not hyphenated and not listed:  # "surface-to-surface missile" is one modifier
             break
-        if t.ent_type_ in PLACE_LABELS | {"COUNTRY", "PERSON"}:
-            break
+        if t.ent_type_ in PLACE_LABELS | {"COUNTRY", "PERSON"} and not _hyphen_participle(doc, j, h_end):
+            break  # a place ends the words of the weapon, but "Russia-launched drones" is one modifier
         mods.append(t)
         j -= 1
     mods.reverse()
@@ -448,9 +453,11 @@ def _named_place(token: Token) -> bool:
 
 
 def _whole_event_singulars(mentions: list[Mention], sents: list[SentenceInfo]) -> None:
-    """"A guided bomb hit a supermarket" counts 1 only when nothing says there were more: no plural
-    weapon of the same kind and no barrage, salvo or wave in the sentences of the attack."""
-    singles = [m for m in mentions if m.article and (m.launched or m.intercepted is not None)]
+    """"A guided bomb hit a supermarket", "one drone hit a warehouse" count 1 only when nothing says
+    there were more: no plural weapon of the same kind and no barrage, salvo or wave in the sentences
+    of the attack."""
+    singles = [m for m in mentions if (m.article or m.singular and m.role == "hit")
+               and (m.launched or m.intercepted is not None)]
     if not singles:
         return
     plural = {coarse(m.category) for m in mentions if m.plural and not m.decoy

@@ -108,19 +108,32 @@ class Settings(BaseSettings):
     prefect_port: int = Field(4200, ge=1024, le=65535, description="`serve`: port of the local Prefect server it starts.")
     prefect_home: Path = Field(Path("data/prefect"), description="`serve`: folder of the local Prefect server (SQLite database, logs).")
 
-    @field_validator("alert_channels", mode="before")
+    @field_validator("alert_channels", "no_proxy", "allowed_private_hosts", mode="before")
     @classmethod
-    def _split_channels(cls, value):
-        if isinstance(value, str):  # a JSON list, or URLs separated by whitespace
-            return json.loads(value) if value.strip().startswith("[") else value.split()
-        return value
+    def _listed(cls, value, info):
+        """A list from the environment: a JSON list, or words separated by white space (host lists
+        also by commas, as `NO_PROXY` is written; a channel URL may hold commas)."""
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            return json.loads(value)
+        return (value if info.field_name == "alert_channels" else value.replace(",", " ")).split()
+
+    @field_validator("ducklake_catalog", "https_proxy", "http_proxy", "schedule_cron", "spacy_model", mode="before")
+    @classmethod
+    def _stripped(cls, value, info):
+        """White space around a value is not part of it; an optional value left blank is unset."""
+        if not isinstance(value, str):
+            return value
+        optional = cls.model_fields[info.field_name].default is None
+        return value.strip() or (None if optional else "")
 
     @field_validator("ducklake_catalog")
     @classmethod
     def _catalog(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
+        if value is None:
             return None
-        kind, _, rest = value.strip().partition(":")
+        kind, _, rest = value.partition(":")
         if kind not in ("sqlite", "postgres") or not rest.strip():
             raise ValueError("a DuckLake catalog is sqlite:PATH or postgres:CONNECTION (e.g. postgres:dbname=lake host=db)")
         return f"{kind}:{rest.strip()}"
@@ -143,48 +156,42 @@ class Settings(BaseSettings):
     @field_validator("https_proxy", "http_proxy")
     @classmethod
     def _proxy(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
+        if value is None:
             return None
         from urllib.parse import urlsplit
 
-        parts = urlsplit(value.strip() if "://" in value else f"http://{value.strip()}")
+        parts = urlsplit(value if "://" in value else f"http://{value}")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("a proxy is a URL such as http://proxy.example:3128")
         return parts.geturl()
 
-    @field_validator("no_proxy", mode="before")
+    @field_validator("no_proxy")
     @classmethod
-    def _no_proxy(cls, value):
-        if isinstance(value, str):
-            return [v.strip().lower() for v in value.split(",") if v.strip()]
-        return value
+    def _no_proxy(cls, value: list[str]) -> list[str]:
+        return [v.strip().lower() for v in value if v.strip()]
 
-    @field_validator("allowed_private_hosts", mode="before")
+    @field_validator("allowed_private_hosts")
     @classmethod
-    def _hosts(cls, value):
-        if isinstance(value, str):
-            value = json.loads(value) if value.strip().startswith("[") else value.replace(",", " ").split()
-        if not isinstance(value, (list, tuple)):
-            return value  # pydantic says what is wrong with it
+    def _hosts(cls, value: list[str]) -> list[str]:
         for item in value:
-            if not isinstance(item, str) or not item.strip() or "/" in item and not is_network(item):
+            if not item.strip() or "/" in item and not is_network(item):
                 raise ValueError(f"{item!r} is neither a host name nor a network such as 10.0.0.0/8")
         return value
 
     @field_validator("schedule_cron")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
+        if value is None:
             return None
         from datetime import datetime
 
         from cronsim import CronSim, CronSimError
 
         try:
-            CronSim(value.strip(), datetime(2026, 1, 1))
+            CronSim(value, datetime(2026, 1, 1))
         except CronSimError as exc:
             raise ValueError(f"not a valid cron expression ({exc}); five fields: minute hour day month weekday") from None
-        return value.strip()
+        return value
 
     @field_validator("schedule_timezone")
     @classmethod
@@ -196,11 +203,6 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Kyiv)") from None
         return value
-
-    @field_validator("spacy_model")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        return value.strip()
 
     @classmethod
     def settings_customise_sources(

@@ -86,3 +86,38 @@ def test_casualties_of_an_earlier_strike_are_background():
     text = ("Russian drones struck Kharkiv overnight on Tuesday, injuring four people, the mayor said. "
             "Last week's missile strike on the city killed 12 people, and a strike on Odesa in March killed 20.")
     assert figures(text) == (None, 4)
+
+
+def test_a_death_toll_is_no_count_of_injured():
+    text = "A Russian missile hit an apartment block in Zaporizhzhia on Friday. The death toll rose to 12, officials said."
+    assert figures(text) == (12, None)
+
+
+def test_a_toll_told_at_length_and_with_a_possessive():
+    text = ("A Russian missile strike on Dnipro overnight killed two people. The death toll from the strike on the "
+            "city's central district on Tuesday night has since risen to nine people, the regional governor said.")
+    assert figures(text)[0] == 9
+
+
+def test_deaths_of_and_an_aside_before_the_verb():
+    text = ("Russia attacked Kharkiv with glide bombs on Monday. The strike resulted in the deaths of four people, "
+            "and another 23, including three children, were injured.")
+    assert figures(text) == (4, 23)
+    # "the killing of seven commanders" names an earlier event, not this attack's toll
+    text = ("Militants fired 30 rockets at the Galilee on Friday night, causing no casualties. Tension is high after "
+            "the killing of seven commanders in an airstrike on April 1.")
+    assert figures(text)[0] == 0
+
+
+def test_no_information_is_not_zero():
+    text = "Russia launched 40 drones at Sumy overnight, the air force said. There was no information about casualties."
+    assert figures(text) == (None, None)
+
+
+def test_figures_of_an_earlier_strike_or_a_campaign_stay_out():
+    text = ("Russia launched 30 drones at Odesa overnight, hitting warehouses. No one was hurt. Russia struck the same "
+            "area a day prior, which had killed two people and injured five others.")
+    assert figures(text) == (0, 0)
+    text = ("Israeli forces intercepted 20 rockets fired from Lebanon on Sunday evening, the army said. Israeli strikes "
+            "across Lebanon since Sept. 23 have killed at least 1,200 people, the health ministry says.")
+    assert figures(text) == (None, None)

@@ -77,3 +77,17 @@ def test_an_equipment_description_is_not_a_count():
     text = ("Norway has sent Ukraine two more air defence units. Each unit carries three launchers that hold "
             "six missiles apiece.")
     assert not facts_of(text).is_new_attack_report
+
+
+def test_a_period_total_beside_the_nights_count_does_not_cancel_the_report():
+    text = ("Russia launched a total of 120 drones and six missiles at Ukraine over the course of the night, the air "
+            "force said. \"In October alone, Russia has launched more than 3,000 Shaheds and nearly 200 missiles at "
+            "our cities,\" the president said.")
+    facts = facts_of(text)
+    assert facts.is_new_attack_report
+    assert {(w.category, w.launched) for w in facts.attacks[0].weapons} == {("drone", 120), ("missile", 6)}
+    text = ("Russia attacked Odesa overnight with 40 drones, the air force said. Over the past week, Russia has "
+            "fired more than 1,100 drones and 40 missiles at Ukraine, Zelensky said.")
+    facts = facts_of(text)
+    assert facts.is_new_attack_report
+    assert {(w.category, w.launched) for w in facts.attacks[0].weapons} == {("drone", 40)}

@@ -102,3 +102,15 @@ def test_a_projectile_takes_the_kind_of_weapon_the_article_is_about():
 def test_a_measure_is_not_a_count():
     text = "A Russian jet dropped a 500-kilogram guided bomb on a factory in Zaporizhzhia on Monday, officials said."
     assert counts(text) == {("glide_bomb", 1, None)}
+
+
+def test_a_country_joined_to_a_participle_keeps_the_count():
+    assert counts("Ukraine's air force said it shot down all 12 Russia-launched drones during the night "
+                  "attack on Odesa.") == {("drone", 12, 12)}
+    assert counts("Air defences destroyed 17 out of 20 Russia-launched drones over Kyiv overnight, officials "
+                  "said.") == {("drone", 20, 17)}
+
+
+def test_one_weapon_that_hit_is_not_the_count_of_a_larger_attack():
+    text = "Russia launched 50 drones at Ukraine overnight, the air force reported. One drone hit a warehouse in Lviv."
+    assert counts(text) == {("drone", 50, None)}

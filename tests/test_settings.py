@@ -38,6 +38,29 @@ def test_unknown_key_and_bad_toml_are_config_errors(tmp_path):
         load_settings(tmp_path / "missing.toml")
 
 
+def test_lists_and_blanks_from_the_environment(monkeypatch):
+    """Lists come as JSON or words (host lists also by commas; a channel URL keeps its commas);
+    white space around a value is dropped and an optional value left blank is unset."""
+    monkeypatch.setenv("NEWSWATCH_ALLOWED_PRIVATE_HOSTS", "127.0.0.1, 10.0.0.0/8")
+    monkeypatch.setenv("NEWSWATCH_ALERT_CHANNELS", "mailto://u:p@mail.example?to=a@x.org,b@x.org  json://hooks.example/in")
+    monkeypatch.setenv("NEWSWATCH_SCHEDULE_CRON", "   ")
+    monkeypatch.setenv("NEWSWATCH_DUCKLAKE_CATALOG", "  sqlite: data/catalog.sqlite ")
+    monkeypatch.setenv("NEWSWATCH_SPACY_MODEL", " blank ")
+    s = load_settings()
+    assert s.allowed_private_hosts == ["127.0.0.1", "10.0.0.0/8"]
+    assert [c.get_secret_value() for c in s.alert_channels] == [
+        "mailto://u:p@mail.example?to=a@x.org,b@x.org", "json://hooks.example/in"]
+    assert s.schedule_cron is None and s.spacy_model == "blank"
+    assert s.ducklake_catalog == "sqlite:data/catalog.sqlite"
+    monkeypatch.setenv("NEWSWATCH_ALLOWED_PRIVATE_HOSTS", '["10.0.0.0/33"]')
+    with pytest.raises(ConfigError, match="allowed_private_hosts"):
+        load_settings()
+    monkeypatch.delenv("NEWSWATCH_ALLOWED_PRIVATE_HOSTS")
+    monkeypatch.setenv("NEWSWATCH_SPACY_MODEL", "  ")
+    with pytest.raises(ConfigError, match="spacy_model"):
+        load_settings()
+
+
 def test_feed_list_errors_name_the_entry(tmp_path):
     f = tmp_path / "feeds.toml"
     f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/rss"\n[[feeds]]\nname = "b"\nurl = "ftp://x"\n')
