@@ -95,6 +95,9 @@ def assign_role(doc: Doc, info: SentenceInfo, m: Mention, value: int, num_start:
         return m
     if role is None and m.singular:
         return m  # "a new bomb": a single weapon counts only as the subject or object of the attack
+    if role is None and lexicon.NOT_INTERCEPTED.search(after[:60]):
+        m.rule, m.role = "not_intercepted", "failed"
+        return m  # "the two drones that were not shot down": the rest of a count, neither launched nor downed
     m.role_default = m.role_default or role is None
     m.role = role = role or "launched"  # a bare list ("The full list: 14 ..."); detection decides
     if role == "lost" or m.decoy:
@@ -189,9 +192,15 @@ def _role(before: str, after: str) -> str | None:
     return min(cands)[1] if cands else None
 
 
+PAIR_QUALIFIERS = {"over", "more", "than", "about", "nearly", "almost", "around", "some", "approximately", "roughly",
+                   "at", "least"}
+
+
 def _pair_before(doc: Doc, num_start: int, floor: int) -> tuple[int, int] | None:
     """The part in "25 of the 29", "30 out of 36", "19 of the total 23", "19 of a total of 23"."""
     k = num_start - 1
+    while k >= floor and doc[k].lower_ in PAIR_QUALIFIERS:
+        k -= 1  # "44 out of over 50", "30 of more than 40"
     if k - 2 >= floor and doc[k].lower_ == "of" and doc[k - 1].lower_ == "total" and doc[k - 2].lower_ in ("a", "the"):
         k -= 3
     elif k - 1 >= floor and doc[k].lower_ == "total" and doc[k - 1].lower_ == "the":

@@ -55,8 +55,8 @@ def place_of(ent: Span, sentence: int) -> Place | None:
     ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
     if ent.label_ == "REGION":
         stem = " ".join(text.split()[:-1]).replace(" - ", "-").replace(" -", "-")
-        if gazetteer.country_of_name(stem) or stem.lower() in DIRECTIONS:
-            return None  # "Ukrainian regions", "Russian region": not a named region
+        if gazetteer.country_of_name(stem) and stem not in gazetteer.CAPITALS or stem.lower() in DIRECTIONS:
+            return None  # "Ukrainian regions", "Russian region": not a named region ("Kyiv region" is one)
         stem_name = gazetteer.fold_variant(stem)
         rec = gazetteer.lookup(stem)
         suffix = text.split()[-1].lower().rstrip("s")
@@ -104,6 +104,8 @@ GOVERNMENT_VERBS = {
 # Words after "Kyiv's" that keep it a place: "Kyiv's Darnytskyi district", "Kyiv's mayor".
 PLACE_PARTS = {"district", "districts", "region", "oblast", "mayor", "residents", "suburbs", "outskirts", "centre",
                "center", "airport", "streets", "metro", "city", "skyline", "governor", "military", "administration"}
+# Words before a capital that make it the ground: "towards Moscow", "over Kyiv", "near Moscow".
+PLACE_BEFORE = {"towards", "toward", "over", "near", "around", "outside", "into", "across", "above", "in", "at"}
 GOVERNMENT_BEFORE = {"by", "with", "against", "accused", "accusing", "providing", "supplying", "between", "blamed",
                      "urged", "told", "pressure", "aid", "support", "backed", "sanctions", "demands", "ties", "relations"}
 
@@ -114,6 +116,8 @@ def stands_for_government(doc: Doc, ent: Span) -> bool:
     if span_text(ent) not in gazetteer.CAPITALS:
         return False
     nxt = doc[ent.end] if ent.end < len(doc) else None
+    if ent.start > 0 and doc[ent.start - 1].lower_ in PLACE_BEFORE and (nxt is None or nxt.lower_ not in ("'s", "’s")):
+        return False  # "a drone flying towards Moscow was shot down", "explosions over Kyiv" (not "over Kyiv's ambitions")
     if nxt is not None:
         if nxt.lower_ in ("'s", "’s"):
             after = doc[ent.end + 1].lower_ if ent.end + 1 < len(doc) else ""

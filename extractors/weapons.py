@@ -374,6 +374,11 @@ ANAPHORIC_NONE = re.compile(rf"(?:\bthe\s+(?:[\w-]+\s+)?({HEAD_NOUNS}|shaheds|ka
                             rf"\bnone(?:\s+of\s+them)?\s+(?:were|was|could\s+be)\s+{INTERCEPT_VERB}", re.IGNORECASE)
 
 
+# "nine drones and two missiles, all of which were shot down"; "four cruise missiles which were shot down"
+RELATIVE_ALL = re.compile(rf"\b(all\s+of\s+(?:which|them)|and\s+all|and\s+both|which|that)\s+(?:were|had\s+been|have\s+been)\s+"
+                          rf"(?:all\s+)?(?!not\b|never\b)(?:\w+\s+)?{INTERCEPT_VERB}\b", re.IGNORECASE)
+
+
 PART_OF = re.compile(r"\b(?:some|most|many|several|majority|part|few|half|dozens|hundreds|none|one|two|three|all but)"
                      r"\s+of\s*$", re.IGNORECASE)
 
@@ -407,6 +412,24 @@ def anaphoric_intercepts(sents: list[SentenceInfo], mentions: list[Mention]) -> 
                 out.append(Mention(ref.category, ref.model, ref.launched, ref.launched_qualifier, value, start,
                                    info.span.start_char + match.end(), info.index, "anaphoric_intercept", side=ref.side,
                                    role="intercepted"))
+        out += _relative_intercepts(info, mentions)
+    return out
+
+
+def _relative_intercepts(info: SentenceInfo, mentions: list[Mention]) -> list[Mention]:
+    """The weapons just counted in the same sentence, intercepted as many as were launched: all of
+    them after "all of which were shot down", the last one after "which were shot down"."""
+    out: list[Mention] = []
+    for match in RELATIVE_ALL.finditer(info.text):
+        start = info.span.start_char + match.start()
+        counted = [m for m in mentions if m.sentence == info.index and m.start < start and not m.decoy
+                   and m.launched and m.intercepted is None and m.role != "intercepted"]
+        if not counted or PART_OF.search(info.text[:match.start()]):
+            continue
+        wanted = counted if match.group(1).lower().startswith(("all", "and")) else counted[-1:]
+        out += [Mention(m.category, m.model, m.launched, m.launched_qualifier, m.launched, start,
+                        info.span.start_char + match.end(), info.index, "relative_intercept", side=m.side,
+                        role="intercepted") for m in wanted]
     return out
 
 

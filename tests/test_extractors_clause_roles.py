@@ -114,3 +114,19 @@ def test_a_total_since_the_start_of_the_war_is_background():
             "than 30,000 drones since the start of the war.")
     assert counts(text) == {("drone", 90, None)}
     assert facts_of(text).is_new_attack_report
+
+
+def test_all_of_which_and_which_were_shot_down():
+    assert counts("Overnight, Russia attacked Kyiv with nine Shahed drones and two cruise missiles, all of which "
+                  "were shot down, the military administration said.") == {("drone", 9, 9), ("missile", 2, 2)}
+    # a relative clause belongs to the last count only
+    assert counts("The overnight attack on Lviv included six Shahed drones and four cruise missiles which were "
+                  "shot down by air defences, officials said.") == {("drone", 6, None), ("missile", 4, 4)}
+    # ... and a negated one intercepts nothing
+    assert counts("Russia fired 12 drones at Sumy overnight; ten were shot down. It was unclear what became of "
+                  "the two drones that were not shot down.") == {("drone", 12, 10)}
+
+
+def test_part_of_a_qualified_whole():
+    assert counts("Air defence forces shot down 38 out of over 40 cruise missiles that Russia launched overnight, "
+                  "the air force said.") == {("missile", 40, 38)}

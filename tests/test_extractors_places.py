@@ -83,3 +83,16 @@ def test_a_fleet_named_after_a_sea_is_not_the_sea():
 def test_transliteration_variants_of_a_region_fold_to_one_name():
     text = "Russian missiles targeted an airfield in the Khmelnitskyi region overnight on Friday, the air force said."
     assert "Khmelnytskyi region" in locations(text)
+
+
+def test_the_region_of_a_capital_is_a_place():
+    assert locations("Russian drones attacked the Kyiv region overnight, injuring three people, the governor "
+                     "said.") == {"Kyiv region"}
+    assert "Moscow region" in locations("Russian air defences destroyed 12 Ukrainian drones overnight: eight over "
+                                        "the Bryansk Region and four over the Moscow Region, the ministry said.")
+
+
+def test_a_capital_after_a_preposition_of_movement_is_the_ground():
+    assert locations("A Ukrainian drone flying towards Moscow was shot down overnight, the mayor said.") == {"Moscow"}
+    # the government after all: "over Kyiv's ambitions"
+    assert "Kyiv" not in places("Russia held drills amid a standoff with the West over Kyiv's NATO ambitions.")
