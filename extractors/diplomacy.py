@@ -193,7 +193,7 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
             heads.setdefault(country, _full(person, nationality))
     for m in LED_THE.finditer(text):
         person = _clause_subject(sent, sent.start_char + m.start())
-        side = [e for e in ents_of(sent) if e.label_ in ("COUNTRY", "DEMONYM")
+        side = [e for e in ents_of(sent) if e.label_ in ("COUNTRY", "DEMONYM", "ACTOR")
                 and sent.start_char + m.start() <= e.start_char <= sent.start_char + m.end()]
         if person is not None and side:
             heads.setdefault(gazetteer.country_of_name(side[0].text), _full(person, nationality))
@@ -207,7 +207,7 @@ def heads_of(doc: Doc, sent: Span, nationality: dict[str, str], kind: str) -> di
     return heads
 
 
-LED_THE = re.compile(r"\b(?:led|headed|leads|heads|leading|heading)\s+(?:the\s+)?(?:\w+(?:'s|’s)?\s+){1,2}?"
+LED_THE = re.compile(r"\b(?:led|headed|leads|heads|leading|heading|(?:will|to|would)\s+(?:lead|head))\s+(?:the\s+)?(?:\w+(?:'s|’s)?\s+){1,2}?"
                      r"(?:delegation|team|side|negotiators|one)\b", re.I)
 PRINCIPALS = re.compile(r"\b(spoke|speak|talk|talked|talks? with|phone|telephone|call|called|conversation|discussed|met|"
                         r"meet|meeting with|hosted|received|summit|s[ia]t down|held talks)\b", re.I)
@@ -245,14 +245,14 @@ def _clause_subject(sent: Span, char: int) -> Span | None:
     """The first person of the clause that ends at `char` ("X, an aide to Y, headed ..." -> X)."""
     text = text_of(sent.doc)
     start = sent.start_char
-    for m in re.finditer(r"(?:;|\bwhile\b|\bwhereas\b|, and\b)", text[sent.start_char:char]):
+    for m in re.finditer(r"(?:;|\bwhile\b|\bwhereas\b|, and\b|\bthat\b)", text[sent.start_char:char]):
         start = sent.start_char + m.end()
     persons = [e for e in ents_of(sent) if e.label_ == "PERSON" and start <= e.start_char < char]
     return persons[0] if persons else None
 
 
 def _country_near(doc: Doc, sent: Span, char: int) -> str | None:
-    sides = [e for e in ents_of(sent) if e.label_ in ("COUNTRY", "DEMONYM") and e.end_char <= char]
+    sides = [e for e in ents_of(sent) if e.label_ in ("COUNTRY", "DEMONYM", "ACTOR") and e.end_char <= char]
     if sides:
         return gazetteer.country_of_name(sides[-1].text)
     return None

@@ -125,7 +125,10 @@ def make_persons(nlp: Language, name: str) -> "PersonTagger":
 
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*(?:['’][A-Z][a-z]+)?"
-NAME_RE = re.compile(rf"\b{NAME_WORD}(?:[ \t]+(?:al|bin|von|der|de|van|ibn|abdel|abu|el)\b)?(?:[ \t]+{NAME_WORD}){{1,4}}\b")
+# "al-Hayya", "bin Farhan", "el-Sisi": the family part of an Arabic name
+ARABIC_PART = r"(?:al|el|bin|ibn|abu)-[A-Z][a-z]+"
+NAME_RE = re.compile(rf"\b{NAME_WORD}(?:[ \t]+(?:al|bin|von|der|de|van|ibn|abdel|abu|el)\b)?"
+                     rf"(?:[ \t]+(?:{NAME_WORD}|{ARABIC_PART})){{1,4}}\b")
 
 
 class PersonTagger:
@@ -280,9 +283,16 @@ FACILITY_NOUNS = {"refinery", "airfield", "airbase", "base", "airport", "termina
 FACILITY_ADJECTIVES = {"military", "oil", "naval", "air", "drama", "force", "thermal", "river", "sea", "training",
                        "international", "presidential", "regional", "city"}
 GENERIC_PLACE_SUFFIX = {"village", "town", "settlement", "kibbutz", "hamlet"}
+# Given names that begin "Name al-Family" person names, never a place ("Khalil al-Hayya", "Mohammed al-Khulaifi").
+GIVEN_NAMES = {"Abbas", "Abdel", "Abdul", "Abdullah", "Adel", "Ahmad", "Ahmed", "Ali", "Amr", "Ayman", "Faisal", "Fuad",
+               "Hamad", "Hani", "Hassan", "Hussein", "Ibrahim", "Ismail", "Jamal", "Khaled", "Khalid", "Khalil",
+               "Mahmoud", "Majed", "Marwan", "Mohamed", "Mohammad", "Mohammed", "Muhammad", "Mustafa", "Nabih", "Naim",
+               "Nasser", "Omar", "Osama", "Saad", "Saleh", "Salah", "Sami", "Sultan", "Tamim", "Turki", "Walid",
+               "Yahya", "Youssef", "Yousef", "Yusuf", "Zaher", "Ziad"}
 TOPONYM_RE = re.compile(rf"\b(?:{'|'.join(sorted(TOPONYM_PREFIXES, key=len, reverse=True))})[ \t]+"
                         rf"(?:(?:al|el|ash|as|an|ad)-)?[A-Z][\w'’]+(?:-[A-Z][\w]+)?|"
-                        rf"\b[A-Z][a-z]+[ \t]+(?:al|el)-[A-Z][a-z]+|\b(?:Al|El)-[A-Z][a-z]+")
+                        rf"\b(?!(?:{'|'.join(sorted(GIVEN_NAMES))})\b)[A-Z][a-z]+[ \t]+(?:al|el)-[A-Z][a-z]+|"
+                        rf"\b(?:Al|El)-[A-Z][a-z]+(?![ \t]+[A-Z])")
 
 
 # "KYIV, Ukraine —", "MOSCOW (Reuters) -": a capitalised dateline at the start of a line
@@ -316,7 +326,9 @@ def place_names(doc: Doc) -> Doc:
     toponyms = "l-" in text or any(w in TOPONYM_PREFIXES for w in CAPITALISED.findall(text))
     for m in TOPONYM_RE.finditer(text) if toponyms else ():
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        generic = m.group().split()[0] not in TOPONYM_PREFIXES  # "X al-Y" without a place word: maybe a person
         if span is not None and not any(t.ent_type_ in ("COUNTRY", "ACTOR", "MODEL", "DEMONYM") for t in span) \
+                and not (generic and any(t.ent_type_ == "PERSON" for t in span)) \
                 and (span.start == 0 or doc[span.start - 1].lower_ not in REPORTING_TITLE_WORDS):
             new.append(Span(doc, span.start, span.end, label="PLACE"))
     if new:

@@ -90,3 +90,15 @@ def test_the_subject_of_talks_is_not_their_venue():
 def test_a_cancelled_meeting_has_no_venue():
     text = "A meeting set for next week in Oslo was called off, the ministry said."
     assert "Oslo" not in venues(text)
+
+
+def test_heads_of_a_movement_and_with_an_arabic_family_name():
+    assert heads("A Hamas delegation, headed by Khalil al-Hayya, arrived in Cairo on Saturday for truce talks, "
+                 "an official said.") == {"Hamas": "Khalil al-Hayya"}
+    assert heads("The Hamas delegation is being headed by Khalil Al-Hayya, a senior official said, as talks "
+                 "resumed in Doha.") == {"Hamas": "Khalil Al-Hayya"}
+
+
+def test_a_head_announced_for_coming_talks():
+    assert heads("Zelensky announced that Defence Minister Rustem Umerov will lead the Ukrainian delegation at "
+                 "the talks in Istanbul on Monday.") == {"Ukraine": "Rustem Umerov"}

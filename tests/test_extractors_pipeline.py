@@ -38,3 +38,11 @@ def test_sentences_end_at_line_breaks_and_stops():
     doc = build_nlp()("Headline without a stop\nFirst sentence. Second one!")
     assert [s.text.strip() for s in doc.sents] == ["Headline without a stop", "First sentence.", "Second one!"]
 
+
+
+def test_a_given_name_with_an_arabic_family_name_is_a_person_not_a_place():
+    text = "The delegation was headed by Khalil al-Hayya, while Mohammed Al-Khulaifi spoke for the mediators."
+    assert {"Khalil al-Hayya", "Mohammed Al-Khulaifi"} <= ents(text, "PERSON")
+    assert not ents(text, "PLACE")
+    # toponyms with the same particle stay places
+    assert "Deir al-Balah" in ents("Shelling hit a school in Deir al-Balah on Monday.", "PLACE")
