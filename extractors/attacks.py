@@ -73,6 +73,9 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
         if info.attack_context or info.index in damage \
                 or lexicon.SERVICE_CONTEXT.search(info.text) and lexicon.matching_keys(info.text, lexicon.SERVICE_WORDS):
             main.sentences.add(info.index)
+    for info in sents:  # "...destroyed 19 drones:" / "8 – over the territory of Smolensk region," / "6 – over ..."
+        if info.index - 1 in main.sentences and LIST_ITEM.match(info.text):
+            main.sentences.add(info.index)
     attacks = []
     for wave in waves.values():
         weapons = combine_weapons(wave.mentions)
@@ -83,6 +86,10 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
         if attack.weapons or attack.casualties or attack.locations or (wave is main and (wave.attacker or wave.target)):
             attacks.append(attack)
     return attacks
+
+
+# A line of a tally: "8 – over the territory of Smolensk region,", "• Kharkiv: 3 drones"
+LIST_ITEM = re.compile(r"^\s*(?:\d[\d,]*\s*(?:[–—-]|:|drones?\b|missiles?\b|UAVs?\b)|[•·▪*–—-]\s)")
 
 
 def _attack(doc: Doc, sents, wave: Wave, weapons: list[Mention], hits: list[Casualty], day) -> Attack:

@@ -83,9 +83,24 @@ def regions_and_models(doc: Doc) -> Doc:
             span = doc.char_span(start, m.end(1), alignment_mode="contract")
             if span is not None and len(span):
                 new.append(Span(doc, span.start, span.end, label=label))
-    if new:
-        doc.ents = filter_spans(list(doc.ents) + new)
+    listed: list[Span] = []
+    for m in REGION_LIST_RE.finditer(text):  # "Rostov, Kursk and Belgorod oblasts": each one a region
+        suffix = m.group(2).lower().rstrip("s")
+        for name in re.finditer(REGION_NAME, m.group(1)):
+            if name.group() in REGION_LEAD_STOP:
+                continue
+            span = doc.char_span(m.start(1) + name.start(), m.start(1) + name.end(), alignment_mode="contract")
+            if span is not None and len(span):
+                listed.append(Span(doc, span.start, span.end, label="REGION", kb_id=suffix))
+    if new or listed:
+        kept = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in listed)]
+        doc.ents = filter_spans(kept + listed + new)
     return doc
+
+
+REGION_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# The names before "and X regions" share its suffix: "the Rostov, Kursk, Oryol and Belgorod oblasts"
+REGION_LIST_RE = re.compile(rf"\b((?:{REGION_NAME},?[ \t]+)+)(?:and|or)[ \t]+{REGION_NAME}[ \t]+(regions|oblasts|provinces)\b")
 
 
 PERSON_TITLES = {

@@ -22,11 +22,14 @@ from extractors.types import Evidence, Place
 FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$|"
                         r"\bfrom\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:ships?|submarines?|warships?|vessels?|aircraft|"
                         r"bombers|planes|jets)\s+(?:in|over|above|on)\s+(?:the\s+)?$|"
-                        r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$",
+                        r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$|"
+                        # the launch site's own region: "from Cape Chauda (Crimea)", "from Chauda – the occupied Crimea"
+                        r"\bfrom\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s*(?:\(|[–—]|\s-)\s*(?:the\s+)?(?:temporarily\s+)?"
+                        r"(?:occupied\s+)?$",
                         re.IGNORECASE)
 # "the Black Sea port of Constanta", "Black Sea Fleet", "Kyiv Independent": a place naming something else
 PLACE_AS_MODIFIER = {"port", "ports", "coast", "fleet", "fleet's", "independent", "post", "times", "airlines",
-                     "region's", "city's", "regime"}
+                     "region's", "city's", "regime", "regional", "council", "administration"}
 
 REGIONS_RE = re.compile(rf"\b{NUMWORD}\s+(?:\w+\s+)?(?:regions|oblasts|provinces)\b", re.IGNORECASE)
 
@@ -52,6 +55,8 @@ def place_of(ent: Span, sentence: int) -> Place | None:
     text = span_text(ent)
     if text.isupper() and len(text) > 3:
         text = text.title()  # a dateline: "KYIV, Ukraine -"
+    if ent.label_ == "REGION" and ent.kb_id_:
+        text = f"{text} {ent.kb_id_}"  # "Rostov" of "Rostov, Kursk and Belgorod oblasts"
     ev = Evidence(sentence, ent.start_char, ent.end_char, "gazetteer" if ent.label_ == "PLACE" else "region_pattern", 0.9)
     if ent.label_ == "REGION":
         stem = " ".join(text.split()[:-1]).replace(" - ", "-").replace(" -", "-")

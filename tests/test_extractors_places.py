@@ -96,3 +96,23 @@ def test_a_capital_after_a_preposition_of_movement_is_the_ground():
     assert locations("A Ukrainian drone flying towards Moscow was shot down overnight, the mayor said.") == {"Moscow"}
     # the government after all: "over Kyiv's ambitions"
     assert "Kyiv" not in places("Russia held drills amid a standoff with the West over Kyiv's NATO ambitions.")
+
+
+def test_the_lines_of_a_tally_are_the_attacks_places():
+    text = ("Russian air defences destroyed 19 Ukrainian drones overnight, the defence ministry said:\n"
+            "8 – over the territory of Smolensk region,\n6 – over the territory of Bryansk region,\n"
+            "5 – over the territory of Tver region.")
+    assert locations(text) == {"Smolensk region", "Bryansk region", "Tver region"}
+
+
+def test_names_before_a_plural_region_word_are_regions():
+    text = ("Russia's defence ministry said its air defences destroyed 40 Ukrainian drones overnight; the drones "
+            "targeted Rostov, Kursk, Oryol and Belgorod oblasts.")
+    assert locations(text) == {"Rostov Oblast", "Kursk Oblast", "Oryol Oblast", "Belgorod Oblast"}
+
+
+def test_a_launch_sites_region_and_an_administration_are_not_where_it_hit():
+    assert locations("Overnight, Russia attacked Ukraine with 35 Shahed-type drones launched from Cape Chauda "
+                     "(Crimea), the air force said. Drones hit Odesa.") == {"Odesa"}
+    assert locations("A Russian missile struck Dnipro on Tuesday, killing five people, said Serhiy Lysak, head of "
+                     "the Dnipropetrovsk Regional Military Administration.") == {"Dnipro"}
