@@ -37,19 +37,38 @@ ATTACKER_VERB = re.compile(r"^(?:'s\s+|’s\s+)?(?:forces?\s+|army\s+|military\s
 DEFENDER_CUE = re.compile(r"^(?:'s|’s)\s+(air force|air defen[cs]es?)", re.IGNORECASE)
 
 
+# "at northern Israel", "towards Saudi Arabia", "on the Kyiv region"
+TARGET_BEFORE = re.compile(r"\b(on|against|at|across|into|in|over|towards?)\s*(?:the\s*)?(?:(?:northern|southern|eastern|"
+                           r"western|central|north|south|east|west)\s*)?$")
+SPOKESPERSON = re.compile(r"^\s*(?:military|army|defen[cs]e|government|forces?)?\s*(?:spokes(?:man|woman|person)|official|"
+                          r"officials|sources?|statement|radio|said|says)\b", re.IGNORECASE)
+TARGET_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:ships?|vessels?|warships?|boats?|tankers?|frigates?|corvettes?|"
+                         r"submarines?|positions|bases?|airfields?|depots?)\b", re.IGNORECASE)
+OWN_FORCES = re.compile(r"^\s*(?:said|says|claimed|reported|announced)\s+(?:that\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:drones?|forces|troops|military|navy|missiles?|units?)\b", re.IGNORECASE)
+
+
 def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
     """(attacker, target) named in one sentence, from verbs and possessives around country names."""
-    attacker = target = None
+    attacker = target = agent = origin = None
     for country, i, label in sides_in(sent):
         ent_end = next((e.end for e in ents_of(sent) if e.start == i), i + 1)
         rest = doc[ent_end:min(sent.end, ent_end + 6)].text
         before = doc[max(sent.start, i - 3):i].text.lower()
         if DEFENDER_CUE.search(rest) or re.match(r"^\s*(air defen[cs]es?|air force)", rest, re.I):
             target = target or country
-        elif re.search(r"\b(by|from)\s*(?:the\s+)?$", before):
-            attacker = attacker or country
-        elif re.search(r"\b(on|against|at|across|into|in|over)\s*(?:the\s+)?$", before) and label != "DEMONYM":
+        elif SPOKESPERSON.match(rest):
+            continue  # "an Israeli military spokesman said": who speaks, not who fired
+        elif re.search(r"\bby\s*(?:the\s*)?$", before):
+            agent = agent or country  # "launched from Yemen by the Houthis": the agent before the origin
+        elif re.search(r"\bfrom\s*(?:the\s*)?$", before):
+            origin = origin or country
+        elif TARGET_BEFORE.search(before) and label != "DEMONYM":
             target = target or country
+        elif label == "DEMONYM" and TARGET_NOUN.match(rest):
+            target = target or country  # "sank two Russian landing ships"
+        elif OWN_FORCES.match(rest):
+            attacker = attacker or country  # "Ukraine said its sea drones struck ..."
         elif DEFENDER_CUE.search(rest):
             target = target or country
         elif ATTACKER_VERB.search(rest) or (label in ("DEMONYM", "ACTOR") and re.match(
@@ -57,7 +76,7 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
                 r"airstrikes?|warplanes?|jets?|aircraft|planes?|bombers?|artillery|navy|shells|bombs?|raids?|attack drones)",
                 rest, re.IGNORECASE)):
             attacker = attacker or country
-    return attacker, target
+    return agent or attacker or origin, target
 
 
 

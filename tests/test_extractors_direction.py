@@ -56,3 +56,20 @@ def test_iranian_missiles_at_israel():
 def test_an_israeli_strike_on_lebanon():
     text = "Israeli jets struck the village of Kfar Kila in southern Lebanon on Wednesday, killing three people."
     assert sides(text)[0] == ("Israel", "Lebanon")
+
+
+def test_a_spokesman_of_the_defending_side_is_not_the_attacker():
+    assert sides("Four rockets were fired from southern Lebanon at northern Israel on Thursday, an Israeli military "
+                 "spokesman said. Two of them were intercepted.")[0] == (None, "Israel")
+
+
+def test_towards_a_country_names_the_target_and_by_the_agent_beats_from():
+    assert sides("The coalition said it intercepted a Houthi drone launched from Sanaa province towards Saudi "
+                 "Arabia on Monday.")[0] == ("Houthis", "Saudi Arabia")
+    assert sides("The army said it intercepted a missile launched from Yemen by the Houthis toward Israel "
+                 "overnight.")[0] == ("Houthis", "Israel")
+
+
+def test_its_own_sea_drones_and_the_ships_they_sank():
+    assert sides("Ukraine said its sea drones struck and sank two Russian landing ships in a bay in Crimea "
+                 "overnight.")[0] == ("Ukraine", "Russia")
