@@ -35,7 +35,8 @@ ONGOING = re.compile(r"\b(are taking place|is taking place|under way|underway|on
                      r"are being held|is being held|began|begin|started|opened|first day|second day)\b", re.I)
 PAST = re.compile(r"\b(last (?:year|month)|previous round|earlier round|first round|in (?:january|february|march|"
                   r"april|may|june|july|august|september|october|november|december)|weeks? ago|months? ago|"
-                  r"years? ago|had (?:met|held))\b", re.I)
+                  r"years? ago|had (?:met|held)|(?:during|at) the (?:\w+ )?(?:negotiations|talks|round|meeting) in [A-Z]\w+ in 20\d\d)\b",
+                  re.I)
 HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|head of (?:the |its |their )?(?:[\w-]+ ){0,2}?"
                       r"(?:delegation|negotiating team)|delegation head|chaired by|represented by)\b", re.I)
 DURATION = re.compile(r"\b(?:lasted|lasting|went on for|stretched (?:beyond|over|for)|for)\s+((?:about|around|nearly|"
@@ -309,10 +310,15 @@ def diplomacy_facts(doc: Doc) -> list[Diplomacy]:
     return [_to_fact(c, doc) for c in _merge(cands)]
 
 
+TALKS = ("peace_talks", "meeting")
+
+
 def _merge(cands: list[Candidate]) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
         same = next((m for m in merged if m.kind == c.kind and (m.venue == c.venue or c.venue is None or m.venue is None)), None)
+        if c.venue is None and merged and merged[-1].kind in TALKS and c.kind in TALKS and merged[-1].status == c.status:
+            same = merged[-1]  # "the talks were constructive", after "delegations met in Abu Dhabi": the same event
         if same is None:
             # heads or venue alone, in a sentence naming no event kind of its own, join the last event
             merged.append(c)

@@ -226,6 +226,8 @@ NOT_NAME_WORDS = {
     "Consulate", "Court", "Party", "Movement", "Front", "Army", "Navy", "Force", "Police", "Media", "Group",
     "Square", "Street", "Avenue", "Bridge", "Park", "Hall", "Centre", "Center", "Tower", "Building", "Hotel",
     "Market", "Mall", "Bank", "University", "Institute", "Academy", "Hospital", "Project", "Program", "Programme",
+    "Strait", "Ocean", "Gulf", "Heights", "Peninsula", "Island", "Islands", "Coalition", "Journal", "Social", "Times",
+    "Trade", "Operations", "Post", "Herald", "Telegraph", "Guardian", "Gazette", "Tribune", "Agreement", "Accords",
 }
 # A line that credits the text or a photo: "By Jane Doe", "Photo: ...", "Reporting by ...".
 CREDIT_RE = re.compile(r"^\s*(?:by\s|photo\b|photograph|credit\b|image\b|source\b|reporting by|editing by|"

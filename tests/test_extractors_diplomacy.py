@@ -102,3 +102,12 @@ def test_heads_of_a_movement_and_with_an_arabic_family_name():
 def test_a_head_announced_for_coming_talks():
     assert heads("Zelensky announced that Defence Minister Rustem Umerov will lead the Ukrainian delegation at "
                  "the talks in Istanbul on Monday.") == {"Ukraine": "Rustem Umerov"}
+
+
+def test_a_past_round_keeps_its_head_and_the_current_talks_theirs():
+    text = ("Delegations of Ukraine, Russia and the United States met in Abu Dhabi on Friday. The head of the "
+            "Ukrainian delegation, Rustem Umerov, said the talks were constructive. During the negotiations in "
+            "Istanbul in 2025, the Russian delegation was headed by Vladimir Medinsky.")
+    events = {d.venue: d for d in facts_of(text).diplomacy}
+    assert dict(events["Abu Dhabi"].delegation_heads) == {"Ukraine": "Rustem Umerov"}
+    assert events["Abu Dhabi"].status == "held" and events["Istanbul"].status == "past"

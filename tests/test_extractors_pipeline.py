@@ -46,3 +46,9 @@ def test_a_given_name_with_an_arabic_family_name_is_a_person_not_a_place():
     assert not ents(text, "PLACE")
     # toponyms with the same particle stay places
     assert "Deir al-Balah" in ents("Shelling hit a school in Deir al-Balah on Monday.", "PLACE")
+
+
+def test_names_of_waters_and_outlets_are_not_persons():
+    text = ("Trump wrote on Truth Social that ships crossing the Kerch Strait were safe, the Wall Street Journal "
+            "reported, adding that traffic in the Pacific Ocean was normal.")
+    assert not ents(text, "PERSON") & {"Truth Social", "Kerch Strait", "Wall Street Journal", "Pacific Ocean"}
