@@ -78,7 +78,7 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
             main.sentences.add(info.index)
     attacks = []
     for wave in waves.values():
-        weapons = combine_weapons(wave.mentions)
+        weapons = combine_weapons(wave.mentions, headline=bool(sents) and is_headline(sents[0].text))
         if not weapons and wave is not main:
             continue
         attack = _attack(doc, sents, wave, weapons, hits if wave is main else [], day)
@@ -86,6 +86,11 @@ def build_attacks(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention], 
         if attack.weapons or attack.casualties or attack.locations or (wave is main and (wave.attacker or wave.target)):
             attacks.append(attack)
     return attacks
+
+
+def is_headline(text: str) -> bool:
+    """A first line that is a title, not the lead: no closing stop ("Russia fires 90 drones at Ukraine")."""
+    return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'", ":"))
 
 
 # A line of a tally: "8 – over the territory of Smolensk region,", "• Kharkiv: 3 drones"

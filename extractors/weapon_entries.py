@@ -12,11 +12,13 @@ from extractors.weapons import Mention, coarse
 
 
 
-def combine_weapons(mentions: list[Mention]) -> list[Mention]:
-    """One entry per (category, model): counts merged; totals dropped beside per-model counts."""
+def combine_weapons(mentions: list[Mention], headline: bool = True) -> list[Mention]:
+    """One entry per (category, model): counts merged; totals dropped beside per-model counts. The
+    first sentence's figures go last when it is a headline (rounded, "up to"), first when it is the
+    lead ("intercepted three rockets ... Later, two more")."""
     entries: list[Mention] = []
     subsets = _place_subsets(mentions)
-    for m in sorted(mentions, key=lambda m: (m.sentence == 0, m.start)):  # headline last
+    for m in sorted(mentions, key=lambda m: (headline and m.sentence == 0, m.start)):
         if m.decoy or m.generic_total:
             continue
         if id(m) in subsets:

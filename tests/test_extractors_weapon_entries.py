@@ -48,3 +48,17 @@ def test_drones_launched_from_somewhere_and_all_shot_down_count_as_launched_too(
     text = ("The navy said on Sunday it had downed six drones over the gulf, fired from the north, before they "
             "reached the shore.")
     assert counts(text) == {("drone", 6, 6)}
+
+
+def test_the_leads_figure_comes_before_later_parts_and_additions():
+    # the lead (a sentence with its stop) is not a headline: its figure is the attack's
+    assert counts("Russian air defences neutralized 112 of 128 Ukrainian drones overnight, the ministry said. "
+                  "Some 74 were shot down by fire weapons, and 38 were suppressed by electronic warfare.") \
+        == {("drone", 128, 112)}
+    assert counts("The army said it intercepted three rockets fired from Lebanon on Sunday morning. Later in the "
+                  "day, the army intercepted two more rockets.") == {("rocket", 3, 3)}
+
+
+def test_a_headline_gives_way_to_the_body():
+    assert counts("Russia fires about 100 drones at Ukraine\nRussia launched 97 drones at Ukraine overnight, "
+                  "the air force said; 80 were shot down.") == {("drone", 97, 80)}
