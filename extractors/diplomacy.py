@@ -41,7 +41,10 @@ HEAD_CUE = re.compile(r"\b(led by|headed by|chief negotiator|lead negotiator|hea
                       r"(?:delegation|negotiating team)|delegation head|chaired by|represented by)\b", re.I)
 DURATION = re.compile(r"\b(?:lasted|lasting|went on for|stretched (?:beyond|over|for)|for)\s+((?:about|around|nearly|"
                       r"almost|more than|over|less than|under|some|just over|beyond)\s+)?(\w+(?:-\w+)?)\s+(hours?|minutes?)\b"
-                      r"|\b(\w+)[- ](hour|minute)\s+(?:talks|meeting|call|session|conversation)", re.I)
+                      r"|\b(\w+)[- ](hour|minute)\s+(?:talks|meeting|call|session|conversation)"
+                      r"|\b(?:after|following|during|in)\s+(?:about|around|nearly|almost|more than|over|less than|some|"
+                      r"just over)?\s*(\w+(?:-\w+)?)\s+(hours?|minutes?)\s+of\s+(?:talks|negotiations|discussions|"
+                      r"meetings?|consultations)", re.I)
 VENUE_PREP = re.compile(r"\b(in|at)\s+(?:the\s+)?$", re.I)
 
 
@@ -125,7 +128,7 @@ def duration_of(text: str) -> float | None:
     m = DURATION.search(text)
     if not m:
         return None
-    raw, unit = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+    raw, unit = next((m.group(i), m.group(i + 1)) for i in (2, 4, 6) if m.group(i))
     value = parse_number(raw or "")
     if value is None:
         return None

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 
 from extractors import gazetteer
 from extractors.cues import HISTORY, PAST_COUNT, SIDE_LABELS, SentenceInfo, cue_sentences
-from extractors.pipeline import all_ents, ents_of
+from extractors.pipeline import all_ents, ents_of, text_of
 from extractors.weapons import Mention
 
 # Which side an attacker usually strikes, used only when the text names no target.
@@ -38,8 +38,8 @@ DEFENDER_CUE = re.compile(r"^(?:'s|’s)\s+(air force|air defen[cs]es?)", re.IGN
 
 
 # "at northern Israel", "towards Saudi Arabia", "on the Kyiv region"
-TARGET_BEFORE = re.compile(r"\b(on|against|at|across|into|in|over|towards?)\s*(?:the\s*)?(?:(?:northern|southern|eastern|"
-                           r"western|central|north|south|east|west)\s*)?$")
+TARGET_BEFORE = re.compile(r"\b(on|against|at|across|into|in|over|towards?|attacked|struck|targeted|shelled|bombed|pounded|"
+                           r"hit)\s*(?:the\s*)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\s*)?$")
 SPOKESPERSON = re.compile(r"^\s*(?:military|army|defen[cs]e|government|forces?)?\s*(?:spokes(?:man|woman|person)|official|"
                           r"officials|sources?|statement|radio|said|says)\b", re.IGNORECASE)
 TARGET_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:ships?|vessels?|warships?|boats?|tankers?|frigates?|corvettes?|"
@@ -80,6 +80,9 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
 
 
 
+ENEMY = re.compile(r"\b(?:the|an?) enemy\b", re.IGNORECASE)
+
+
 def document_direction(doc: Doc, sents: list[SentenceInfo], mentions: list[Mention] = ()) -> tuple[str | None, str | None]:
     """Most-voted attacker and target over the attack sentences; dyads fill a missing side.
 
@@ -107,6 +110,9 @@ def document_direction(doc: Doc, sents: list[SentenceInfo], mentions: list[Menti
         target = DYADS[attacker]  # the usual opponent, unless the text insists on another
     if attacker is None and target:
         attacker = next((a for a, t in DYADS.items() if t == target and a in _mentioned(doc)), None)
+        usual = [a for a, t in DYADS.items() if t == target]
+        if attacker is None and len(usual) == 1 and ENEMY.search(text_of(doc)):
+            attacker = usual[0]  # "the enemy attacked Ukraine with 48 drones": an air force's word for its one opponent
     if target is None and attacker:
         target = DYADS.get(attacker)
     if attacker is None and target is None:

@@ -111,3 +111,8 @@ def test_a_past_round_keeps_its_head_and_the_current_talks_theirs():
     events = {d.venue: d for d in facts_of(text).diplomacy}
     assert dict(events["Abu Dhabi"].delegation_heads) == {"Ukraine": "Rustem Umerov"}
     assert events["Abu Dhabi"].status == "held" and events["Istanbul"].status == "past"
+
+
+def test_hours_of_talks():
+    facts = facts_of("Delegations agreed on a prisoner exchange after more than eight hours of talks in Jeddah.")
+    assert [d.duration_hours for d in facts.diplomacy] == [8.0]

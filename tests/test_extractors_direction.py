@@ -73,3 +73,8 @@ def test_towards_a_country_names_the_target_and_by_the_agent_beats_from():
 def test_its_own_sea_drones_and_the_ships_they_sank():
     assert sides("Ukraine said its sea drones struck and sank two Russian landing ships in a bay in Crimea "
                  "overnight.")[0] == ("Ukraine", "Russia")
+
+
+def test_the_enemy_of_an_air_force_report_and_the_object_of_attacked():
+    assert sides("Overnight, the enemy attacked Ukraine with 48 Shahed drones and two ballistic missiles. Air "
+                 "defences shot down 40 drones.")[0] == ("Russia", "Ukraine")
