@@ -84,7 +84,7 @@ def regions_and_models(doc: Doc) -> Doc:
             if span is not None and len(span):
                 new.append(Span(doc, span.start, span.end, label=label))
     listed: list[Span] = []
-    for m in REGION_LIST_RE.finditer(text):  # "Rostov, Kursk and Belgorod oblasts": each one a region
+    for m in REGION_LIST_RE.finditer(text) if PLURAL_REGION.search(text) else ():  # "Rostov, Kursk and Belgorod oblasts"
         suffix = m.group(2).lower().rstrip("s")
         for name in re.finditer(REGION_NAME, m.group(1)):
             if name.group() in REGION_LEAD_STOP:
@@ -99,6 +99,7 @@ def regions_and_models(doc: Doc) -> Doc:
 
 
 REGION_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+PLURAL_REGION = re.compile(r"\b(?:regions|oblasts|provinces)\b")
 # The names before "and X regions" share its suffix: "the Rostov, Kursk, Oryol and Belgorod oblasts"
 REGION_LIST_RE = re.compile(rf"\b((?:{REGION_NAME},?[ \t]+)+)(?:and|or)[ \t]+{REGION_NAME}[ \t]+(regions|oblasts|provinces)\b")
 
