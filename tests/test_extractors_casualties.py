@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from extractors.extract import shared_extractor
 from extractors.types import Document, Facts
 
@@ -88,36 +90,27 @@ def test_casualties_of_an_earlier_strike_are_background():
     assert figures(text) == (None, 4)
 
 
-def test_a_death_toll_is_no_count_of_injured():
-    text = "A Russian missile hit an apartment block in Zaporizhzhia on Friday. The death toll rose to 12, officials said."
-    assert figures(text) == (12, None)
-
-
-def test_a_toll_told_at_length_and_with_a_possessive():
-    text = ("A Russian missile strike on Dnipro overnight killed two people. The death toll from the strike on the "
-            "city's central district on Tuesday night has since risen to nine people, the regional governor said.")
-    assert figures(text)[0] == 9
-
-
-def test_deaths_of_and_an_aside_before_the_verb():
-    text = ("Russia attacked Kharkiv with glide bombs on Monday. The strike resulted in the deaths of four people, "
-            "and another 23, including three children, were injured.")
-    assert figures(text) == (4, 23)
+@pytest.mark.parametrize("text, expected", [
+    # a death toll is no count of injured
+    ("A Russian missile hit an apartment block in Zaporizhzhia on Friday. The death toll rose to 12, officials said.",
+     (12, None)),
+    # a toll told at length, with a possessive in it
+    ("A Russian missile strike on Dnipro overnight killed two people. The death toll from the strike on the city's "
+     "central district on Tuesday night has since risen to nine people, the regional governor said.", (9, None)),
+    # "the deaths of", and an aside between the figure and its verb
+    ("Russia attacked Kharkiv with glide bombs on Monday. The strike resulted in the deaths of four people, and "
+     "another 23, including three children, were injured.", (4, 23)),
     # "the killing of seven commanders" names an earlier event, not this attack's toll
-    text = ("Militants fired 30 rockets at the Galilee on Friday night, causing no casualties. Tension is high after "
-            "the killing of seven commanders in an airstrike on April 1.")
-    assert figures(text)[0] == 0
-
-
-def test_no_information_is_not_zero():
-    text = "Russia launched 40 drones at Sumy overnight, the air force said. There was no information about casualties."
-    assert figures(text) == (None, None)
-
-
-def test_figures_of_an_earlier_strike_or_a_campaign_stay_out():
-    text = ("Russia launched 30 drones at Odesa overnight, hitting warehouses. No one was hurt. Russia struck the same "
-            "area a day prior, which had killed two people and injured five others.")
-    assert figures(text) == (0, 0)
-    text = ("Israeli forces intercepted 20 rockets fired from Lebanon on Sunday evening, the army said. Israeli strikes "
-            "across Lebanon since Sept. 23 have killed at least 1,200 people, the health ministry says.")
-    assert figures(text) == (None, None)
+    ("Militants fired 30 rockets at the Galilee on Friday night, causing no casualties. Tension is high after the "
+     "killing of seven commanders in an airstrike on April 1.", (0, 0)),
+    # no information is not zero
+    ("Russia launched 40 drones at Sumy overnight, the air force said. There was no information about casualties.",
+     (None, None)),
+    # the figures of an earlier strike and of a campaign stay out
+    ("Russia launched 30 drones at Odesa overnight, hitting warehouses. No one was hurt. Russia struck the same area a "
+     "day prior, which had killed two people and injured five others.", (0, 0)),
+    ("Israeli forces intercepted 20 rockets fired from Lebanon on Sunday evening, the army said. Israeli strikes across "
+     "Lebanon since Sept. 23 have killed at least 1,200 people, the health ministry says.", (None, None)),
+])
+def test_the_attacks_own_figures(text, expected):
+    assert figures(text) == expected
