@@ -5,7 +5,9 @@ environment. Every field is documented in the README's configuration table (a te
 """
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -239,7 +241,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         _check_toml(path)
         return cls(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, path)) from None
+        raise ConfigError(_explain(exc, path, overrides)) from None
     except (SettingsError, json.JSONDecodeError) as exc:
         raise ConfigError(f"configuration error: {exc}") from None
 
@@ -252,14 +254,45 @@ def _check_toml(path: Path) -> None:
             raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
 
 
-def _explain(exc: ValidationError, path: Path | None) -> str:
+# Values that may carry a secret: channel tokens, a catalog's password, a proxy's credentials.
+SECRET_KEYS = ("alert_channels", "ducklake_catalog", "https_proxy", "http_proxy")
+
+
+def _explain(exc: ValidationError, path: Path | None, flags: dict[str, Any] | None = None) -> str:
+    """One line per mistake: the key, what is wrong, the value (never a secret) and where it was set."""
     lines = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(settings)"
-        env = f"NEWSWATCH_{key.upper()}"
-        shown = "a hidden value" if key.startswith("alert_channels") else repr(err.get("input"))  # secrets
-        lines.append(f"{key}: {err['msg']} (got {shown}; set in {path}, {env} or a flag)")
+        loc = [str(p) for p in err["loc"]]
+        if not loc:  # a rule across settings: its message names the keys; the input is every value
+            lines.append(f"{err['msg'].removeprefix('Value error, ')}")
+            continue
+        key, top = ".".join(loc), loc[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            near = difflib.get_close_matches(top, list(Settings.model_fields), n=1)
+            msg = "unknown key" + (f"; did you mean {near[0]}?" if near else "")
+        shown = "a hidden value" if top in SECRET_KEYS else repr(err.get("input"))
+        lines.append(f"{key}: {msg} (got {shown}; {_source_of(top, path, flags or {})})")
     return "configuration error:\n  " + "\n  ".join(lines)
+
+
+def _source_of(key: str, path: Path | None, flags: dict[str, Any]) -> str:
+    """Where a setting's value came from, in the order the layers win."""
+    if flags.get(key) is not None:
+        return "set by a command-line flag"
+    field = Settings.model_fields.get(key)
+    aliases = field.validation_alias.choices if field is not None and isinstance(field.validation_alias, AliasChoices) else []
+    for name in [f"NEWSWATCH_{key.upper()}", *(a for a in aliases if isinstance(a, str) and a.isupper())]:
+        if name in os.environ:
+            return f"set in the environment as {name}"
+    if path is not None and path.is_file():
+        try:
+            in_file = key in tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            in_file = True
+        if in_file:
+            return f"set in {path}"
+    return f"set in {path or DEFAULT_CONFIG_FILE}, NEWSWATCH_{key.upper()} or a flag"
 
 
 class FeedSpec(BaseModel):

@@ -61,6 +61,24 @@ def test_lists_and_blanks_from_the_environment(monkeypatch):
         load_settings()
 
 
+def test_errors_never_show_a_secret_and_say_where_the_value_was_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSWATCH_ALERT_CHANNELS", "tgram://123456:SECRETTOKEN/987")
+    monkeypatch.setenv("NEWSWATCH_STORAGE_BACKEND", "ducklake")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "needs ducklake_catalog" in str(err.value) and "SECRETTOKEN" not in str(err.value)
+    cfg = tmp_path / "nw.toml"
+    cfg.write_text('ducklake_catalog = "mysql:user=x password=hunter2"\nfeed_concurency = 4\n')
+    monkeypatch.setenv("NEWSWATCH_BATCH_SIZE", "many")
+    with pytest.raises(ConfigError) as err:
+        load_settings(cfg)
+    text = str(err.value)
+    assert "hunter2" not in text and f"ducklake_catalog: a DuckLake catalog is" in text and f"set in {cfg}" in text
+    assert "feed_concurency: unknown key; did you mean feed_concurrency?" in text
+    assert "batch_size:" in text and "set in the environment as NEWSWATCH_BATCH_SIZE" in text
+
+
 def test_feed_list_errors_name_the_entry(tmp_path):
     f = tmp_path / "feeds.toml"
     f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/rss"\n[[feeds]]\nname = "b"\nurl = "ftp://x"\n')
