@@ -430,3 +430,28 @@ def test_unknown_category_and_relation_name_the_valid_ones(week_db, tmp_path):
     rows = _csv_rows(talks.read_text())
     assert {r["delegation_heads"] for r in rows} >= {"Russia: Vladimir Medinsky; Ukraine: Rustem Umerov", ""}
     assert "Russia, Ukraine" in {r["parties"] for r in rows}
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_a_terminal_shows_every_column_and_whole_ids(monkeypatch, width):
+    """On a terminal too narrow for a table's whole values, each row becomes a block of lines:
+    no column is dropped and no id or URL is cut; where the table fits, it stays a table."""
+    import importlib
+    import io
+
+    from rich.console import Console
+
+    app_module = importlib.import_module("flows.cli.app")
+    screen = io.StringIO()
+    monkeypatch.setattr(app_module, "out", Console(file=screen, force_terminal=True, width=width, color_system=None))
+    names = ["event_date", "attacker", "target", "launched", "intercepted", "places", "event_id", "source_url"]
+    url = "https://news.example/2026/11/24/a-long-path-of-a-story"
+    rows = [("2026-11-24", "Russia", "Ukraine", "drone 450, missile 40", "drone 410, missile 30", "Kyiv, Odesa",
+             "ev-a13682ed7007", url),
+            ("2026-11-23", "Russia", "Ukraine", "drone 120", "drone 100", "", "ev-bab50126c3df", url)]
+    app_module.print_rows(names, rows, "table", title="events")
+    text = screen.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= width
+    for value in ("ev-a13682ed7007", "ev-bab50126c3df", url, "intercepted", "source_url", "drone 450, missile 40"):
+        assert value in text
+    assert ("┏" in text) == (width == 200)

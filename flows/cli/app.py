@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import date
 from enum import Enum
@@ -10,9 +11,11 @@ from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.measure import Measurement
+from rich.rule import Rule
 from rich.table import Table
+from rich.text import Text
 
 # Click's own help layout: flags read `--progress / --no-progress` and `-v, --verbose` (typer's
 # rich layout prints `<bool>` beside every flag, as if it took a value).
@@ -139,19 +142,58 @@ def show(printable) -> None:
 
 def table_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Table:
     """A rich table that never cuts a value: on a narrow screen the columns of prose wrap at
-    words, while those of single tokens (dates, numbers, ids, URLs) keep their whole width."""
+    words, while those of single tokens (dates, times, numbers, ids, URLs) keep their whole width."""
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     table = Table(title=title, caption=caption, caption_justify="left")
-    for k, name in enumerate(names):
-        values = [row[k] for row in cells]
-        whole = name == "url" or name.endswith(("_id", "_key"))
-        if all(" " not in v and (whole or len(v) <= 24) for v in values):
-            table.add_column(name, no_wrap=True, min_width=max([len(name), *map(len, values)]))
+    for name, width in zip(names, _whole_widths(names, cells)):
+        if width:  # kept whole at its values' width; a longer header folds over lines
+            table.add_column(name, overflow="fold", min_width=width)
         else:
             table.add_column(name, overflow="fold")
     for row in cells:
         table.add_row(*row)
     return table
+
+
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d(?::?\d\d)?)?$")
+
+
+def _whole_widths(names: list[str], cells: list[list[str]]) -> list[int | None]:
+    """The width of each column kept whole (single tokens), None for a column of prose."""
+    out: list[int | None] = []
+    for k, name in enumerate(names):
+        values = [row[k] for row in cells]
+        whole = name == "url" or name.endswith(("_id", "_key"))
+        single = all((" " not in v or TIMESTAMP.match(v)) and (whole or len(v) <= 24) for v in values)
+        out.append(max([min(len(name), 6), *map(len, values)]) if single else None)
+    return out
+
+
+def _fits(names: list[str], rows: list[tuple], width: int) -> bool:
+    """Whether a table of these rows fits `width` with its whole columns whole and at least a
+    narrow column for each column of prose."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    needed = 1
+    for k, (name, whole) in enumerate(zip(names, _whole_widths(names, cells))):
+        words = [len(w) for row in cells for w in row[k].split()]
+        needed += 3 + (whole or max([min(len(name), 8), *words]))  # prose folds down to its longest word
+    return needed <= width
+
+
+def records_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Group:
+    """Rows as blocks of "name  value" lines, for a screen too narrow for the table's columns:
+    every column shown, long values folded over lines, none cut short."""
+    parts: list = [Text(title, style="bold")] if title else []
+    for n, row in enumerate(rows, 1):
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for name, value in zip(names, row):
+            grid.add_row(name, "" if value is None else str(value))
+        parts += [Rule(f"{n}", align="left", style="dim"), grid]
+    if caption:
+        parts.append(Text(caption, style="dim"))
+    return Group(*parts)
 
 
 def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int | None = None,
@@ -170,7 +212,10 @@ def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int | None 
         show(f"no {title or 'rows'}")
     else:
         shown = rows if limit is None else rows[:limit]
-        show(table_of(names, shown, title, caption))
+        if out.is_terminal and not _fits(names, shown, out.width):
+            show(records_of(names, shown, title, caption))  # too many whole values for one line: one block a row
+        else:
+            show(table_of(names, shown, title, caption))
         if len(rows) > len(shown):
             show(f"({len(rows) - len(shown)} more rows; use --limit or --format csv)")
 
