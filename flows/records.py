@@ -18,7 +18,7 @@ from pathlib import Path
 from extractors.types import Article, Facts
 from flows.errors import PipelineError
 from flows.settings import FeedSpec
-from storage.records import BatchCounts, ErrorRecord
+from storage.records import BatchCounts, ErrorClass, ErrorRecord
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ class RunSummary:
 
     def note(self, errors: list[ErrorRecord]) -> None:
         self.errors += len(errors)
-        self.error_lines += [f"[{e.stage}] {e.source_id or ''} {e.url or ''}: {e.reason}" for e in errors]
+        self.error_lines += [f"{'warning' if e.error_class == ErrorClass.WARNING else 'error'} [{e.stage}] "
+                             f"{e.source_id or ''} {e.url or ''}: {e.reason}" for e in errors]
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}

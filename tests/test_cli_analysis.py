@@ -455,3 +455,15 @@ def test_a_terminal_shows_every_column_and_whole_ids(monkeypatch, width):
     for value in ("ev-a13682ed7007", "ev-bab50126c3df", url, "intercepted", "source_url", "drone 450, missile 40"):
         assert value in text
     assert ("┏" in text) == (width == 200)
+
+
+def test_a_reindex_leaves_the_file_complete_without_its_log(week_db, tmp_path):
+    """`search --reindex` ends with a checkpoint: a copy of the file alone holds the index."""
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    assert CliRunner().invoke(app, ["backup", "-d", str(week_db.database), "--out", str(db)]).exit_code == 0
+    assert CliRunner().invoke(app, ["search", "drones", "-d", str(db), "--reindex"]).exit_code == 0
+    alone = tmp_path / "alone.duckdb"
+    shutil.copy(db, alone)  # the file without its .wal
+    assert query(alone, "SELECT count(*) FROM search_index_state")[0][0] == 1

@@ -163,12 +163,13 @@ def search_articles(
     from storage import search
 
     if reindex:
-        from storage.db import DatabaseBusy, DatabaseMissing, connect, opened
+        from storage.db import DatabaseBusy, DatabaseMissing, checkpoint, connect, opened
 
         try:
             connect(settings.store, read_only=True, lock_timeout=settings.lock_timeout).close()  # it exists
             with opened(settings.store, lock_timeout=settings.lock_timeout) as con:
                 search.rebuild_index(con, clock.now())
+                checkpoint(con)  # the file holds the index on its own, as after a run
         except (DatabaseBusy, DatabaseMissing) as exc:
             fail(exc, 3)
     hits, method = read_only(settings, lambda con: search.search(con, query, limit))

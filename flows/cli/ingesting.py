@@ -80,8 +80,8 @@ def _print_summary(summary) -> None:
     for label, value in summary.rows():
         table.add_row(label, str(value))
     out.print(table)
-    for e in summary.error_lines[:20]:
-        out.print(f"error {e}", highlight=False, markup=False, style="yellow")
+    for line in summary.error_lines[:20]:  # "error [feed] ..." or "warning [feed] ...: 1 entries kept"
+        out.print(line, highlight=False, markup=False, style="yellow" if line.startswith("warning") else "red")
     if len(summary.error_lines) > 20:
         out.print(f"... {len(summary.error_lines) - 20} more in the errors table")
 
