@@ -85,7 +85,7 @@ def store_batch(storage: RunStorage, stored: list, facts: list, errors: list[Err
 
 @flow(name="ingest", log_prints=True)
 def ingest(settings: Settings | None = None, config_file: str | None = None, include_feeds: bool = True,
-           shard: int = 0, shards: int = 1) -> RunSummary:
+           shard: int = 0, shards: int = 1, force: bool = False) -> RunSummary:
     """One poll cycle over the configured feeds and the seed corpus.
 
     Deployments pass `config_file` (or nothing): the settings are then read where the run
@@ -106,7 +106,7 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     specs = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
     specs = [s for s in specs if polling.in_shard(s.name, shard, shards)]
     try:
-        _cycle(settings, storage, summary, specs, started, seeds_too=shard == 0, alert=shards == 1)
+        _cycle(settings, storage, summary, specs, started, seeds_too=shard == 0, alert=shards == 1, force=force)
     except StorageFailed as exc:  # a full disk, a read-only file system: recorded if it still can be
         recorded = storage.fail(str(exc), summary.counts())
         logger.error("run %s failed: %s%s", summary.run_id, exc, "" if recorded else " (could not be recorded)")
@@ -118,10 +118,11 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
 
 
 def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: list[FeedSpec], started, *,
-           seeds_too: bool = True, alert: bool = True) -> None:
-    """Poll the due feeds, read the seeds, process and store the new entries, alert, finish."""
+           seeds_too: bool = True, alert: bool = True, force: bool = False) -> None:
+    """Poll the due feeds (every feed with `force`), read the seeds, process and store the new
+    entries, alert, finish."""
     states = storage.begin(_flow_run_id(), socket.gethostname(), os.getpid(), _process_gone)
-    due = [s for s in specs if polling.is_due(states.get(s.name), started)]
+    due = [s for s in specs if force or polling.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)
     specs = due
     summary.add(storage.merged, merged=True)

@@ -183,6 +183,9 @@ def test_feeds_are_polled_at_their_own_cadence(server, settings_factory, fixed_c
     assert polls["ttl"] - now == timedelta(minutes=30)
     assert polls["every"] is None
     assert timedelta(seconds=30) < polls["down"] - now <= timedelta(minutes=1.3)  # backs off, comes back
+    forced = ingest(settings, force=True)  # "I fixed the feed, poll it now"
+    assert forced.feeds_not_due == 0
+    assert [len(server.hits(p)) for p in ("/hourly.xml", "/every.xml", "/ttl.xml", "/down.xml")] == [2, 3, 2, 2]
 
 
 def _bare_feed(entries: list[str]) -> bytes:

@@ -40,6 +40,7 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     shard: Annotated[Optional[str], typer.Option(
         help="K/N: poll only the feeds of shard K of N (0-based), for N runs at once into one DuckLake.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Poll every enabled feed now, whatever its schedule or back-off.")] = False,
 ) -> None:
     """Run one ingestion cycle (feeds and seeds -> clean -> extract -> DuckDB) and print a summary."""
     settings = settings_or_exit(config, database=database, seeds_dir=seeds_dir, feeds_file=feeds_file)
@@ -53,7 +54,7 @@ def run(
     def work() -> None:
         try:
             with progress.reporter(enabled=progress_bar and sys.stderr.isatty(), console=err):
-                summary = ingest(settings, shard=part, shards=parts)
+                summary = ingest(settings, shard=part, shards=parts, force=force)
         except DatabaseBusy as exc:
             fail(exc, 3)
         except StorageFailed as exc:
