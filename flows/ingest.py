@@ -103,10 +103,11 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
     started = clock.now()
     storage = RunStorage(settings.store, summary.run_id, clock.now, lock_timeout=settings.lock_timeout,
                          reindex_minutes=settings.search_reindex_minutes)
-    specs = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
-    specs = [s for s in specs if polling.in_shard(s.name, shard, shards)]
+    listed = preflight.check(settings, feeds=include_feeds).feeds  # a mistake fails the run here, before anything
+    specs = [s for s in listed if polling.in_shard(s.name, shard, shards)]
     try:
-        _cycle(settings, storage, summary, specs, started, seeds_too=shard == 0, alert=shards == 1, force=force)
+        _cycle(settings, storage, summary, specs, started, seeds_too=shard == 0, alert=shards == 1, force=force,
+               listed=[s.name for s in listed] if include_feeds else None)
     except StorageFailed as exc:  # a full disk, a read-only file system: recorded if it still can be
         recorded = storage.fail(str(exc), summary.counts())
         logger.error("run %s failed: %s%s", summary.run_id, exc, "" if recorded else " (could not be recorded)")
@@ -118,10 +119,10 @@ def ingest(settings: Settings | None = None, config_file: str | None = None, inc
 
 
 def _cycle(settings: Settings, storage: RunStorage, summary: RunSummary, specs: list[FeedSpec], started, *,
-           seeds_too: bool = True, alert: bool = True, force: bool = False) -> None:
+           seeds_too: bool = True, alert: bool = True, force: bool = False, listed: list[str] | None = None) -> None:
     """Poll the due feeds (every feed with `force`), read the seeds, process and store the new
     entries, alert, finish."""
-    states = storage.begin(_flow_run_id(), socket.gethostname(), os.getpid(), _process_gone)
+    states = storage.begin(_flow_run_id(), socket.gethostname(), os.getpid(), _process_gone, listed)
     due = [s for s in specs if force or polling.is_due(states.get(s.name), started)]
     summary.feeds_not_due = len(specs) - len(due)
     specs = due

@@ -146,7 +146,7 @@ LISTINGS = {
             "articles_updated, facts, errors FROM runs ORDER BY started_at DESC",
     "feeds": "SELECT source_id, last_status, consecutive_errors AS failures, "
              "strftime(last_success, '%Y-%m-%d %H:%M') AS last_success, strftime(next_poll, '%Y-%m-%d %H:%M') AS next_poll, "
-             "last_error FROM sources ORDER BY source_id",
+             "last_error FROM sources WHERE retired_at IS NULL ORDER BY source_id",
     "alerts": "SELECT strftime(a.created_at, '%Y-%m-%d %H:%M:%S') AS created_at, a.severity, a.kind, a.rule, a.status, "
               "a.title, "
               "(SELECT string_agg(d.channel || ' ' || d.status || CASE WHEN d.attempts = 1 THEN '' WHEN d.status = 'delivered' "

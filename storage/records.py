@@ -71,3 +71,4 @@ class SourceState:
     last_success: datetime | None = None
     entries_seen: int | None = None
     next_poll: datetime | None = None
+    retired_at: datetime | None = None  # taken out of the feed list (kept, not polled)

@@ -55,15 +55,19 @@ class RunStorage:
             return False, None
 
     def begin(self, flow_run_id: str | None, host: str | None = None, pid: int | None = None,
-              is_gone: Callable[[str | None, int | None, datetime], bool] | None = None) -> dict[str, SourceState]:
+              is_gone: Callable[[str | None, int | None, datetime], bool] | None = None,
+              listed: Sequence[str] | None = None) -> dict[str, SourceState]:
         """Merge earlier staged batches, mark the runs whose process `is_gone` as interrupted,
-        record this run's start and process, and read the feed state."""
+        record this run's start and process, retire the feeds no longer `listed`, and read the
+        feed state."""
         def start(con):
             with transaction(con):
                 if is_gone is not None:
                     gone = [run_id for run_id, h, p, started in runs.running_runs(con) if is_gone(h, p, started)]
                     runs.mark_interrupted(con, gone, self.now())
                 runs.start_run(con, self.run_id, self.now(), flow_run_id, host, pid)
+                if listed is not None:
+                    runs.retire_feeds(con, listed, self.now())
             return runs.source_states(con)
 
         # each staged folder is merged in its own transaction, then removed: never inside another one

@@ -66,6 +66,13 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, flow_r
                 [run_id, flow_run_id, now, host, pid])
 
 
+def retire_feeds(con: duckdb.DuckDBPyConnection, listed: Sequence[str], now: datetime) -> None:
+    """Feeds no longer in the feed list are retired (kept, not shown as feed health); a feed
+    listed again is active again."""
+    con.execute("UPDATE sources SET retired_at = CASE WHEN source_id IN (SELECT unnest(?::VARCHAR[])) THEN NULL "
+                "ELSE coalesce(retired_at, ?) END WHERE kind = 'feed'", [list(listed), now])
+
+
 def running_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, int | None, datetime]]:
     """(run_id, host, pid, started_at) of the runs recorded as still running."""
     return con.execute("SELECT run_id, host, pid, started_at FROM runs WHERE status = 'running'").fetchall()

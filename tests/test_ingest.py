@@ -221,3 +221,23 @@ def test_the_entry_with_text_wins_and_a_textless_one_is_recorded_once(server, se
         content_type="application/rss+xml")
     third = ingest(settings)
     assert third.articles_new == 1 and query(settings.database, no_text) == [(1,)]
+
+
+def test_a_feed_taken_out_of_the_list_is_retired_and_comes_back(server, settings_factory, fixed_clock, tmp_path):
+    from flows.ingest import ingest
+
+    pages = _pages(2)
+    _serve_feed(server, "/a.xml", [pages[0]], etag=None)
+    server.routes["/b.xml"] = Route(status=503, body=b"maintenance")
+    both = settings_factory([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))])
+    ingest(both)
+    health = lambda: sorted(r[0] for r in query(both.database, "SELECT source_id FROM v_feed_health WHERE kind = 'feed'"))  # noqa: E731
+    assert health() == ["a", "b"]
+    listed_a = tmp_path / "only-a.toml"
+    listed_a.write_text(f'[[feeds]]\nname = "a"\nurl = "{server.url("/a.xml")}"\n')
+    only_a = both.model_copy(update={"feeds_file": listed_a})
+    ingest(only_a)
+    assert health() == ["a"]  # b is no longer watched: not "failing" forever
+    assert query(both.database, "SELECT count(*) FROM sources WHERE source_id = 'b' AND retired_at IS NOT NULL")[0][0] == 1
+    ingest(both, force=True)
+    assert health() == ["a", "b"]
