@@ -82,7 +82,8 @@ def _print_summary(summary) -> None:
         table.add_row(label, str(value))
     out.print(table)
     for line in summary.error_lines[:20]:  # "error [feed] ..." or "warning [feed] ...: 1 entries kept"
-        out.print(line, highlight=False, markup=False, style="yellow" if line.startswith("warning") else "red")
+        out.print(line, highlight=False, markup=False, soft_wrap=True,
+                  style="yellow" if line.startswith("warning") else "red")
     if len(summary.error_lines) > 20:
         out.print(f"... {len(summary.error_lines) - 20} more in the errors table")
 
