@@ -245,3 +245,12 @@ def test_reextract_replaces_old_facts_without_new_alerts(hook, fixed_clock):
     assert query(settings.database, "SELECT count(*) FROM alerts") == [(1,)]
     again = CliRunner().invoke(app, ["reextract", "-d", str(settings.database)])
     assert "re-extracted 0 articles" in again.output
+
+
+def test_without_a_channel_the_alert_is_recorded_in_the_table_and_the_log(settings_factory, tmp_path):
+    settings = settings_factory(alert_log=tmp_path / "alerts.jsonl")
+    published = NOW - timedelta(hours=2)
+    _store(settings, ("outlet-a", "a1", OUTLET_A, published))
+    _cycle(settings)
+    assert query(settings.database, "SELECT DISTINCT status FROM alerts") == [("recorded",)]
+    assert {json.loads(x)["status"] for x in settings.alert_log.read_text().splitlines()} == {"recorded"}

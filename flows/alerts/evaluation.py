@@ -88,13 +88,16 @@ def _alerts(events: list[Event], rule_set, prior: dict[str, int], when: datetime
 
 
 def _log(settings: Settings, alerts: list[dict]) -> None:
-    """The always-on record: one JSON line per alert raised."""
+    """The always-on record: one JSON line per alert raised; its status is `pending` (to be sent
+    to the channels) or, with no channel configured, `recorded`, as in the alerts table."""
     if not alerts:
         return
     settings.alert_log.parent.mkdir(parents=True, exist_ok=True)
     with settings.alert_log.open("a", encoding="utf-8") as fh:
         for a in alerts:
-            fh.write(json.dumps({k: v for k, v in a.items() if k != "delivered_at"}, default=str, ensure_ascii=False) + "\n")
+            line = {k: v for k, v in a.items() if k != "delivered_at"}
+            line["status"] = a["status"] if settings.alert_channels else "recorded"
+            fh.write(json.dumps(line, default=str, ensure_ascii=False) + "\n")
 
 
 def _announce(alerts: list[dict]) -> None:

@@ -33,7 +33,7 @@ def clean(
 
 @app.command()
 def extract(
-    source: Annotated[str, typer.Argument(help="JSON-lines file of {id, text, title, published}; - for stdin.")] = "-",
+    source: Annotated[str, typer.Argument(help="JSON-lines file of {id, text, title, published, source_url, language}; - for stdin.")] = "-",
     jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines in and out (the only format).")] = True,
     config: ConfigOpt = None,
 ) -> None:
@@ -66,4 +66,4 @@ def _document(obj: dict, n: int):
     if obj.get("published"):
         published = datetime.fromisoformat(str(obj["published"]))
     return Document(id=str(obj.get("id", n)), text=obj["text"], title=obj.get("title"),
-                    published=published, source_url=obj.get("source_url"))
+                    published=published, source_url=obj.get("source_url"), language=obj.get("language"))
