@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -318,7 +319,9 @@ class FeedList(BaseModel):
         names = [f.name for f in feeds]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"feed names must be unique, repeated: {', '.join(dupes)}")
+            where = "; ".join(f"{n!r} is " + " and ".join(f"feeds[{k + 1}]" for k, m in enumerate(names) if m == n)
+                              for n in dupes)
+            raise ValueError(f"feed names must be unique: {where}")
         return feeds
 
 
@@ -357,7 +360,13 @@ def _entry_problem(error: dict, data: dict, text: str) -> str:
             "".join(f".{p}" for p in loc[2:])
     got = error.get("input")
     shown = f" (got {got!r})" if isinstance(got, (str, int, float)) and len(loc) > 2 else ""
-    return f"{where}: {error['msg']}{shown}"
+    msg = error["msg"].removeprefix("Value error, ")
+    if loc:  # entries a message names ("feeds[2]") get their line: "line 7, feeds[2]"
+        headers = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == f"[[{loc[0]}]]"]
+        msg = re.sub(rf"\b{re.escape(str(loc[0]))}\[(\d+)\]",
+                     lambda m: f"line {headers[int(m.group(1)) - 1]}, {m.group(0)}" if int(m.group(1)) <= len(headers)
+                     else m.group(0), msg)
+    return f"{where}: {msg}{shown}"
 
 
 def load_feeds(path: Path) -> list[FeedSpec]:

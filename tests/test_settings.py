@@ -85,7 +85,7 @@ def test_feed_list_errors_name_the_entry(tmp_path):
     with pytest.raises(ConfigError, match=r"line 4, feeds\[2\] \(name = .b.\)\.url"):
         load_feeds(f)
     f.write_text('[[feeds]]\nname = "a"\nurl = "https://example.org/1"\n[[feeds]]\nname = "a"\nurl = "https://example.org/2"\n')
-    with pytest.raises(ConfigError, match="unique"):
+    with pytest.raises(ConfigError, match=r"unique: 'a' is line 1, feeds\[1\] and line 4, feeds\[2\]"):
         load_feeds(f)
 
 
