@@ -12,7 +12,7 @@ GOOD_RULE = '[[rules]]\nname = "drones-100"\nseverity = "warning"\nmetric = "dro
 
 CASES = {
     "missing feeds file": ({"feeds": None}, [], "feeds_file", "not found"),
-    "duplicate feed names": ({"feeds": GOOD_FEED * 2}, [], "feeds_file", "repeated: wire"),
+    "duplicate feed names": ({"feeds": GOOD_FEED * 2}, [], "feeds_file", "'wire' is line 1, feeds[1] and line 4, feeds[2]"),
     "feed url not a url": ({"feeds": GOOD_FEED + '[[feeds]]\nname = "bad"\nurl = "not a url"\n'}, [],
                            "line 4, feeds[2] (name = 'bad').url", "valid URL"),
     "feed url a local file": ({"feeds": '[[feeds]]\nname = "pw"\nurl = "file:///etc/passwd"\n'}, [],
