@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from extractors import lexicon
-from extractors.cues import PAST_COUNT, PERIOD_TOTAL, SentenceInfo
+from extractors.cues import PAST_COUNT, SentenceInfo, period_total
 from extractors.numbers import parse_number, qualifier_of
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def _background(before: str, after: str) -> bool:
         return True
     near = before[-70:] + " " + after.split(",")[0][:50]
     fronted = before.split(",")[0] if "," in before[:45] else ""  # "In July alone, ...", "This week alone, ..."
-    return bool(PAST_COUNT.search(near) or PERIOD_TOTAL.search(near) or PERIOD_TOTAL.search(fronted))
+    return bool(PAST_COUNT.search(near) or period_total(near) or period_total(fronted))
 
 
 def _role(before: str, after: str) -> str | None:

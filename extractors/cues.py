@@ -32,11 +32,17 @@ PERIOD_TOTAL = re.compile(
     r"november|december)(?!\s+\d{1,2}\b)|20\d\d|the (?:past|last) (?:month|week|year|\d+ (?:days|weeks|months))|"
     r"(?:this|last|the previous) (?:month|week|year)|the war|the full-scale invasion)\b|"
     r"\b(per (?:day|night|month|week)|a month|monthly|weekly|annual(?:ly)?|this year|last year|since 20\d\d|in 20\d\d|"
-    r"since (?:february|the start)|record (?:month|year)|in total this|so far this|"
-    r"(?:week|month|year|january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"20\d\d) alone)\b",
+    r"since (?:february|the start)|record (?:month|year)|in total this|so far this)\b",
     re.IGNORECASE,
 )
+# "In October alone", "this week alone": searched only where "alone" occurs (a cheap test first).
+PERIOD_ALONE = re.compile(r"\b(?:week|month|year|january|february|march|april|may|june|july|august|september|"
+                          r"october|november|december|20\d\d) alone\b", re.IGNORECASE)
+
+
+def period_total(text: str) -> bool:
+    """A figure of a period, not of one attack: "in October", "so far this year", "this week alone"."""
+    return bool(PERIOD_TOTAL.search(text) or ("alone" in text and PERIOD_ALONE.search(text)))
 # What an article is about when it is not a strike report: memorials, drills, sanctions, forecasts,
 # sport and culture.
 NON_EVENT = re.compile(
@@ -82,6 +88,8 @@ class SentenceInfo:
 def sentence_infos(doc: Doc) -> list[SentenceInfo]:
     sents = sents_of(doc)
     totals, attacks = cue_sentences(doc, PERIOD_TOTAL), cue_sentences(doc, ATTACK_WORDS)
+    if "alone" in text_of(doc):
+        totals |= cue_sentences(doc, PERIOD_ALONE)
     return [SentenceInfo(n, sent, span_text(sent), n in totals, n in attacks) for n, sent in enumerate(sents)]
 
 

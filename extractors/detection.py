@@ -11,8 +11,8 @@ import re
 from spacy.tokens import Doc
 
 from extractors.casualties import Casualty
-from extractors.cues import (ATTACK_WORDS, HISTORY, NON_EVENT, NON_EVENT_TOPIC, PERIOD_TOTAL, PLACE_LABELS, SIDE_LABELS,
-                             WEAPON_WORDS, SentenceInfo, cue_sentences, pipeline_time)
+from extractors.cues import (ATTACK_WORDS, HISTORY, NON_EVENT, NON_EVENT_TOPIC, PLACE_LABELS, SIDE_LABELS,
+                             WEAPON_WORDS, SentenceInfo, cue_sentences, period_total, pipeline_time)
 from extractors.pipeline import all_ents, ents_of
 from extractors.weapons import HEADLESS_CUE, Mention
 
@@ -87,7 +87,7 @@ class _MainClauseCues:
         return bool(NON_EVENT.search(main) or (NON_EVENT_TOPIC.search(main) and not ATTACK_WORDS.search(main)))
 
     def period(self, i: int) -> bool:
-        return self.sents[i].total_context and bool(PERIOD_TOTAL.search(self.main(i)))
+        return self.sents[i].total_context and period_total(self.main(i))
 
     def history(self, i: int) -> bool:
         return i in self.histories and bool(HISTORY.search(self.main(i)))

@@ -135,7 +135,10 @@ def matching_keys(text: str, family: dict[str, tuple[str, ...]]) -> list[str]:
     """Keys of `family` whose cue words occur in `text` (case-insensitive). A cue begins a word ("port"
     is not in "reported", "ship" not in "leadership"); a long cue may be a stem ("facilit"), a short
     one is a whole word with its plural ("ports", not "portion")."""
-    return [key for key, pattern in _cue_patterns(family).items() if pattern.search(text)]
+    low = text.lower()
+    patterns = _cue_patterns(family)
+    return [key for key, cues in family.items()
+            if any(cue in low for cue in cues) and patterns[key].search(text)]  # the substring test is the cheap one
 
 
 _CUE_PATTERNS: dict[int, dict[str, re.Pattern]] = {}
