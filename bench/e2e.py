@@ -74,7 +74,8 @@ def serve(pages: list[bytes], n_articles: int, n_feeds: int) -> tuple[ThreadingH
 class TreeMemory:
     """Samples the memory of a process and all its descendants (workers, fork server, Prefect's
     local server) every 0.25 s: the peak of their summed PSS (shared pages counted once, split
-    among the sharers) and the peak RSS of the process itself."""
+    among the sharers) and the peak RSS of the process that runs the flow (the child `newswatch run`
+    supervises)."""
 
     def __init__(self, pid: int):
         self.pid, self.peak_tree_mb, self.peak_main_mb = pid, 0.0, 0.0
@@ -108,7 +109,18 @@ class TreeMemory:
         while not self._stop.wait(0.25):
             tree = sum(self._kb(pid, "smaps_rollup", "Pss:") for pid in self._tree()) / 1024
             self.peak_tree_mb = max(self.peak_tree_mb, tree)
-            self.peak_main_mb = max(self.peak_main_mb, self._kb(self.pid, "status", "VmRSS:") / 1024)
+            self.peak_main_mb = max(self.peak_main_mb, self._kb(self._runner(), "status", "VmRSS:") / 1024)
+
+    def _runner(self) -> int:
+        """The process running the flow: `newswatch run` supervises it as its one child."""
+        for children in Path(f"/proc/{self.pid}/task").glob("*/children"):
+            try:
+                kids = children.read_text().split()
+            except OSError:
+                continue
+            if kids:
+                return int(kids[0])
+        return self.pid
 
     def stop(self) -> None:
         self._stop.set()
