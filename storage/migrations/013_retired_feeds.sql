@@ -2,11 +2,11 @@
 -- health and `status` show the feeds being polled. A feed put back in the list is active again.
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS retired_at TIMESTAMPTZ;
 
+-- The feed-health view of 004, for the sources not retired (its columns: those of `sources`
+-- but the validators and tags, then the article and recent error counts).
 CREATE OR REPLACE VIEW v_feed_health AS
-SELECT source_id, kind, url, last_status, last_http_status, consecutive_errors, last_attempt, last_success,
-       next_poll, entries_seen, last_error,
+SELECT * EXCLUDE (tags, etag, last_modified, retired_at),
        (SELECT count(*) FROM articles a WHERE a.source_id = s.source_id) AS articles,
-       (SELECT count(*) FROM errors r WHERE r.source_id = s.source_id
-          AND r.occurred_at > now() - INTERVAL 7 DAY) AS errors_7d
+       (SELECT count(*) FROM errors r WHERE r.source_id = s.source_id AND r.occurred_at > now() - INTERVAL 7 DAY) AS errors_7d
 FROM sources s
 WHERE retired_at IS NULL;
