@@ -133,6 +133,9 @@ NAME_STOP = {
     "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Lt", "Gen", "Col", "Sen", "Rep", "Minister's", "Day",
     "According", "Earlier", "Later", "Meanwhile", "However", "Also", "Both", "All", "Some", "Several",
 }
+# Words that end the name of an organisation or region: the capitalised words before them name it,
+# and a name after them is a person ("the Main Directorate Igor Kostyukov", "Middle East Stephen Witkoff").
+ORG_END_WORDS = {"Directorate", "Department", "Bureau", "Headquarters", "East"}
 
 
 @Language.factory("nw_persons", requires=["doc.ents"], assigns=["doc.ents"])
@@ -177,6 +180,9 @@ class PersonTagger:
         """Runs of name words between titles and other stop words ("Kyiv Mayor Vitali Klitschko")."""
         out, run = [], []
         for w in list(re.finditer(r"\S+", m.group())) + [None]:
+            if w is not None and w.group() in ORG_END_WORDS:
+                run = []  # "Strategic Communications Directorate": the words before name the body
+                continue
             if w is not None and w.group() not in NAME_STOP and w.group().lower() not in PERSON_TITLES \
                     and m.start() + w.start() not in _side_starts(doc):
                 run.append(w)

@@ -52,3 +52,10 @@ def test_names_of_waters_and_outlets_are_not_persons():
     text = ("Trump wrote on Truth Social that ships crossing the Kerch Strait were safe, the Wall Street Journal "
             "reported, adding that traffic in the Pacific Ocean was normal.")
     assert not ents(text, "PERSON") & {"Truth Social", "Kerch Strait", "Wall Street Journal", "Pacific Ocean"}
+
+
+def test_the_name_of_a_body_is_not_part_of_a_person():
+    text = "The delegation included the head of the Main Directorate Igor Kostyukov, officials said."
+    assert ents(text, "PERSON") == {"Igor Kostyukov"}
+    text = "A photograph released by the Ukrainian military's Strategic Communications Directorate shows the wreckage."
+    assert not ents(text, "PERSON")
