@@ -44,6 +44,8 @@ SPOKESPERSON = re.compile(r"^\s*(?:military|army|defen[cs]e|government|forces?)?
                           r"officials|sources?|statement|radio|said|says)\b", re.IGNORECASE)
 TARGET_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:ships?|vessels?|warships?|boats?|tankers?|frigates?|corvettes?|"
                          r"submarines?|positions|bases?|airfields?|depots?)\b", re.IGNORECASE)
+FIGHTERS_FIRED = re.compile(r"^\s*(?:rebels?|militants?|fighters?|militias?|movement|group)\s+(?:have\s+|has\s+|had\s+)?"
+                            r"(?:launched|fired|attacked|struck|targeted|shelled|sent)\b", re.IGNORECASE)
 OWN_FORCES = re.compile(r"^\s*(?:said|says|claimed|reported|announced)\s+(?:that\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
                         r"(?:drones?|forces|troops|military|navy|missiles?|units?)\b", re.IGNORECASE)
 
@@ -67,8 +69,8 @@ def sentence_direction(doc: Doc, sent: Span) -> tuple[str | None, str | None]:
             target = target or country
         elif label == "DEMONYM" and TARGET_NOUN.match(rest):
             target = target or country  # "sank two Russian landing ships"
-        elif OWN_FORCES.match(rest):
-            attacker = attacker or country  # "Ukraine said its sea drones struck ..."
+        elif OWN_FORCES.match(rest) or label in ("DEMONYM", "ACTOR") and FIGHTERS_FIRED.match(rest):
+            attacker = attacker or country  # "Ukraine said its sea drones struck ...", "Houthi rebels fired"
         elif DEFENDER_CUE.search(rest):
             target = target or country
         elif ATTACKER_VERB.search(rest) or (label in ("DEMONYM", "ACTOR") and re.match(

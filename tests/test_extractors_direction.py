@@ -78,3 +78,8 @@ def test_its_own_sea_drones_and_the_ships_they_sank():
 def test_the_enemy_of_an_air_force_report_and_the_object_of_attacked():
     assert sides("Overnight, the enemy attacked Ukraine with 48 Shahed drones and two ballistic missiles. Air "
                  "defences shot down 40 drones.")[0] == ("Russia", "Ukraine")
+
+
+def test_rebels_who_fired_are_the_attacker():
+    assert sides("Houthi rebels fired a ballistic missile at Eilat on Saturday; the Israeli army said it was "
+                 "intercepted.")[0] == ("Houthis", "Israel")
