@@ -43,6 +43,8 @@ PERIOD_ALONE = re.compile(r"\b(?:week|month|year|january|february|march|april|ma
 def period_total(text: str) -> bool:
     """A figure of a period, not of one attack: "in October", "so far this year", "this week alone"."""
     return bool(PERIOD_TOTAL.search(text) or ("alone" in text and PERIOD_ALONE.search(text)))
+
+
 # What an article is about when it is not a strike report: memorials, drills, sanctions, forecasts,
 # sport and culture.
 NON_EVENT = re.compile(

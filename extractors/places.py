@@ -16,7 +16,7 @@ from extractors import gazetteer
 from extractors.casualties import NUMWORD
 from extractors.cues import PLACE_LABELS, SentenceInfo
 from extractors.numbers import parse_number
-from extractors.pipeline import ents_of, span_text
+from extractors.pipeline import PLACE_PREPS, ents_of, span_text
 from extractors.types import Evidence, Place
 
 FROM_PLACE = re.compile(r"\b(from|off|near the coast of|launched from|fired from)\s+(?:the\s+)?$|"
@@ -109,8 +109,9 @@ GOVERNMENT_VERBS = {
 # Words after "Kyiv's" that keep it a place: "Kyiv's Darnytskyi district", "Kyiv's mayor".
 PLACE_PARTS = {"district", "districts", "region", "oblast", "mayor", "residents", "suburbs", "outskirts", "centre",
                "center", "airport", "streets", "metro", "city", "skyline", "governor", "military", "administration"}
-# Words before a capital that make it the ground: "towards Moscow", "over Kyiv", "near Moscow".
-PLACE_BEFORE = {"towards", "toward", "over", "near", "around", "outside", "into", "across", "above", "in", "at"}
+# Words before a capital that make it the ground: "towards Moscow", "over Kyiv", "near Moscow" (the
+# prepositions that cue a place, but "of": "the government of Kyiv").
+PLACE_BEFORE = (PLACE_PREPS - {"of"}) | {"above"}
 GOVERNMENT_BEFORE = {"by", "with", "against", "accused", "accusing", "providing", "supplying", "between", "blamed",
                      "urged", "told", "pressure", "aid", "support", "backed", "sanctions", "demands", "ties", "relations"}
 

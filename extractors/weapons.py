@@ -182,15 +182,24 @@ def _measure_after(doc: Doc, i: int, end: int) -> bool:
     return i < end and doc[i].lower_ in UNITS
 
 
+MAKER_PARTICIPLES = {"made", "designed", "built", "supplied", "produced", "developed", "manufactured"}
+LAUNCHER_PARTICIPLES = {"launched", "fired", "sent"}
+
+
+def _joined_participle(doc: Doc, i: int, end: int | None = None) -> str | None:
+    """The participle joined to the name at token i by a hyphen, before `end`: "Iranian-made" ->
+    "made", "Russia-launched" -> "launched"; None without one."""
+    end = len(doc) if end is None else end
+    if i + 2 < end and doc[i + 1].text == "-":
+        word = doc[i + 2].lower_
+        if word.endswith("ed") or word in MAKER_PARTICIPLES | LAUNCHER_PARTICIPLES:
+            return word
+    return None
+
+
 def _maker(doc: Doc, i: int) -> bool:
     """"Iranian-made", "US-supplied": the country that built the weapon, not the one that fired it."""
-    return i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].lower_ in (
-        "made", "designed", "built", "supplied", "produced", "developed", "manufactured")
-
-
-def _hyphen_participle(doc: Doc, j: int, h_end: int) -> bool:
-    """"Russia-launched", "Iran-made", "US-supplied": a name joined to a participle describes the weapon."""
-    return j + 2 < h_end and doc[j + 1].text == "-" and doc[j + 2].lower_.endswith("ed")
+    return _joined_participle(doc, i) in MAKER_PARTICIPLES
 
 
 def _modifiers(doc: Doc, sent: Span, j: int, h_end: int) -> tuple[list[Token], int]:
@@ -205,7 +214,7 @@ def _modifiers(doc: Doc, sent: Span, j: int, h_end: int) -> tuple[list[Token], i
         if (t.like_num or t.lower_ in MODIFIER_STOP or t.is_punct and t.text != "-" or t.lower_ in NUMBER_WORDS_EXTRA) \
                 and not hyphenated and not listed:  # "surface-to-surface missile" is one modifier
             break
-        if t.ent_type_ in PLACE_LABELS | {"COUNTRY", "PERSON"} and not _hyphen_participle(doc, j, h_end):
+        if t.ent_type_ in PLACE_LABELS | {"COUNTRY", "PERSON"} and not _joined_participle(doc, j, h_end):
             break  # a place ends the words of the weapon, but "Russia-launched drones" is one modifier
         mods.append(t)
         j -= 1
@@ -254,8 +263,9 @@ def _mention(doc: Doc, info: SentenceInfo, start: int, h_end: int, category: str
     if DEFENSIVE.search(doc[max(sent.start, head_tok.i - 3):head_tok.i].text) and not any(t.text in (",", "and") for t in mods):
         return None  # "anti-ballistic missile", "anti-aircraft missile": the defence, not the attack
     decoy = any(w in lexicon.DECOY_WORDS for w in mod_words) or head_tok.lower_ in lexicon.DECOY_WORDS
-    side = next((gazetteer.country_of_name(t.text) for t in mods if t.ent_type_ in ("DEMONYM", "ACTOR")
-                 and not _maker(doc, t.i)), None)
+    side = next((gazetteer.country_of_name(t.text) for t in mods  # "Iranian drones", "Russia-launched drones"
+                 if t.ent_type_ in ("DEMONYM", "ACTOR") and not _maker(doc, t.i)  # not "Iranian-made drones"
+                 or t.ent_type_ == "COUNTRY" and _joined_participle(doc, t.i) in LAUNCHER_PARTICIPLES), None)
     if side is None and j >= sent.start and doc[j].ent_type_ in ("DEMONYM", "ACTOR") and not _maker(doc, j):
         side = gazetteer.country_of_name(doc[j].text)
     num_end = j + 1
