@@ -140,14 +140,20 @@ def show(printable) -> None:
     wide.print(printable)
 
 
-def table_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Table:
+def table_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None,
+             width: int | None = None) -> Table | Group:
     """A rich table that never cuts a value: on a narrow screen the columns of prose wrap at
-    words, while those of single tokens (dates, times, numbers, ids, URLs) keep their whole width."""
+    words, while those of single tokens (dates, times, numbers, ids, URLs) keep their whole width.
+    With the `width` of a terminal too narrow for those whole values side by side, one block of
+    "name  value" lines a row instead, so that no column is dropped."""
     cells = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = _whole_widths(names, cells)
+    if width is not None and _needed_width(names, cells, widths) > width:
+        return _records(names, cells, title, caption)
     table = Table(title=title, caption=caption, caption_justify="left")
-    for name, width in zip(names, _whole_widths(names, cells)):
-        if width:  # kept whole at its values' width; a longer header folds over lines
-            table.add_column(name, overflow="fold", min_width=width)
+    for name, whole in zip(names, widths):
+        if whole:  # kept whole at its values' width; a longer header folds over lines
+            table.add_column(name, overflow="fold", min_width=whole)
         else:
             table.add_column(name, overflow="fold")
     for row in cells:
@@ -169,27 +175,24 @@ def _whole_widths(names: list[str], cells: list[list[str]]) -> list[int | None]:
     return out
 
 
-def _fits(names: list[str], rows: list[tuple], width: int) -> bool:
-    """Whether a table of these rows fits `width` with its whole columns whole and at least a
-    narrow column for each column of prose."""
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+def _needed_width(names: list[str], cells: list[list[str]], widths: list[int | None]) -> int:
+    """The narrowest table: whole columns at their width, prose folded down to its longest word."""
     needed = 1
-    for k, (name, whole) in enumerate(zip(names, _whole_widths(names, cells))):
+    for k, (name, whole) in enumerate(zip(names, widths)):
         words = [len(w) for row in cells for w in row[k].split()]
-        needed += 3 + (whole or max([min(len(name), 8), *words]))  # prose folds down to its longest word
-    return needed <= width
+        needed += 3 + (whole or max([min(len(name), 8), *words]))
+    return needed
 
 
-def records_of(names: list[str], rows: list[tuple], title: str | None = None, caption: str | None = None) -> Group:
-    """Rows as blocks of "name  value" lines, for a screen too narrow for the table's columns:
-    every column shown, long values folded over lines, none cut short."""
+def _records(names: list[str], cells: list[list[str]], title: str | None, caption: str | None) -> Group:
+    """Rows as blocks of "name  value" lines: every column shown, long values folded, none cut."""
     parts: list = [Text(title, style="bold")] if title else []
-    for n, row in enumerate(rows, 1):
+    for n, row in enumerate(cells, 1):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
         for name, value in zip(names, row):
-            grid.add_row(name, "" if value is None else str(value))
+            grid.add_row(name, value)
         parts += [Rule(f"{n}", align="left", style="dim"), grid]
     if caption:
         parts.append(Text(caption, style="dim"))
@@ -212,10 +215,7 @@ def print_rows(names: list[str], rows: list[tuple], fmt: str, limit: int | None 
         show(f"no {title or 'rows'}")
     else:
         shown = rows if limit is None else rows[:limit]
-        if out.is_terminal and not _fits(names, shown, out.width):
-            show(records_of(names, shown, title, caption))  # too many whole values for one line: one block a row
-        else:
-            show(table_of(names, shown, title, caption))
+        show(table_of(names, shown, title, caption, width=out.width if out.is_terminal else None))
         if len(rows) > len(shown):
             show(f"({len(rows) - len(shown)} more rows; use --limit or --format csv)")
 
