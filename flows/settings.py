@@ -10,6 +10,7 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -238,28 +239,32 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         raise ConfigError(f"config file {path}: not found")
     toml_file = path if path.is_file() else None
     cls = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": toml_file}})
+    in_file: set[str] = set()
     try:
-        _check_toml(path)
+        in_file = set(_read_toml(path))
         return cls(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, path, overrides)) from None
+        raise ConfigError(_explain(exc, path, overrides, in_file)) from None
     except (SettingsError, json.JSONDecodeError) as exc:
         raise ConfigError(f"configuration error: {exc}") from None
 
 
-def _check_toml(path: Path) -> None:
-    if path.is_file():
-        try:
-            tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The config file's keys and values ({} without a file); ConfigError when it is not TOML."""
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
 
 
 # Values that may carry a secret: channel tokens, a catalog's password, a proxy's credentials.
 SECRET_KEYS = ("alert_channels", "ducklake_catalog", "https_proxy", "http_proxy")
 
 
-def _explain(exc: ValidationError, path: Path | None, flags: dict[str, Any] | None = None) -> str:
+def _explain(exc: ValidationError, path: Path | None, flags: dict[str, Any] | None = None,
+             in_file: Collection[str] = ()) -> str:
     """One line per mistake: the key, what is wrong, the value (never a secret) and where it was set."""
     lines = []
     for err in exc.errors():
@@ -273,11 +278,11 @@ def _explain(exc: ValidationError, path: Path | None, flags: dict[str, Any] | No
             near = difflib.get_close_matches(top, list(Settings.model_fields), n=1)
             msg = "unknown key" + (f"; did you mean {near[0]}?" if near else "")
         shown = "a hidden value" if top in SECRET_KEYS else repr(err.get("input"))
-        lines.append(f"{key}: {msg} (got {shown}; {_source_of(top, path, flags or {})})")
+        lines.append(f"{key}: {msg} (got {shown}; {_source_of(top, path, flags or {}, in_file)})")
     return "configuration error:\n  " + "\n  ".join(lines)
 
 
-def _source_of(key: str, path: Path | None, flags: dict[str, Any]) -> str:
+def _source_of(key: str, path: Path | None, flags: dict[str, Any], in_file: Collection[str]) -> str:
     """Where a setting's value came from, in the order the layers win."""
     if flags.get(key) is not None:
         return "set by a command-line flag"
@@ -286,13 +291,8 @@ def _source_of(key: str, path: Path | None, flags: dict[str, Any]) -> str:
     for name in [f"NEWSWATCH_{key.upper()}", *(a for a in aliases if isinstance(a, str) and a.isupper())]:
         if name in os.environ:
             return f"set in the environment as {name}"
-    if path is not None and path.is_file():
-        try:
-            in_file = key in tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            in_file = True
-        if in_file:
-            return f"set in {path}"
+    if key in in_file:
+        return f"set in {path}"
     return f"set in {path or DEFAULT_CONFIG_FILE}, NEWSWATCH_{key.upper()} or a flag"
 
 
