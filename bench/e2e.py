@@ -83,16 +83,22 @@ class TreeMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out = []
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                out += [int(c) for c in children.read_text().split()]
+            except OSError:
+                pass
+        return out
+
     def _tree(self) -> list[int]:
         out, todo = [], [self.pid]
         while todo:
             pid = todo.pop()
             out.append(pid)
-            for children in Path(f"/proc/{pid}/task").glob("*/children"):
-                try:
-                    todo += [int(c) for c in children.read_text().split()]
-                except OSError:
-                    pass
+            todo += self._children(pid)
         return out
 
     @staticmethod
@@ -113,14 +119,7 @@ class TreeMemory:
 
     def _runner(self) -> int:
         """The process running the flow: `newswatch run` supervises it as its one child."""
-        for children in Path(f"/proc/{self.pid}/task").glob("*/children"):
-            try:
-                kids = children.read_text().split()
-            except OSError:
-                continue
-            if kids:
-                return int(kids[0])
-        return self.pid
+        return next(iter(self._children(self.pid)), self.pid)
 
     def stop(self) -> None:
         self._stop.set()
